@@ -1,0 +1,37 @@
+# onecouncil: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export ONECOUNCIL_HOME ?= $(CURDIR)/.onecouncil
+
+.PHONY: demo test venv lock lint clean bench
+
+$(BIN)/onecouncil: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.txt
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	touch $@
+
+venv: $(BIN)/onecouncil
+
+demo: venv
+	$(BIN)/onecouncil demo
+
+test: venv
+	$(BIN)/ruff check --select AIR3 dags/
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check onecouncil dags tests
+
+bench: venv
+	$(BIN)/python -m onecouncil.bench.ledger_load
+
+lock:
+	$(BIN)/uv pip compile --python-version 3.11 requirements.in -o requirements.txt
+
+clean:
+	-$(BIN)/onecouncil warehouse down
+	rm -rf $(VENV) .onecouncil

@@ -1,0 +1,1 @@
+"""onecouncil: a reporting warehouse for UK councils."""
