@@ -1,0 +1,174 @@
+"""Load one landing file: archive it, then load it or refuse it, in one transaction.
+
+Per file, in order: hash the bytes; keep them in the archive; if the same bytes
+loaded (or were refused) before, record a `duplicate` arrival and stop; else
+COPY the good rows into raw.<feed>, keep bad rows in ops.quarantine, apply the
+feed's replace scope and record the file in ops.files, all in one transaction.
+A refusal rolls that back and records the file as `refused` with its reason.
+A process killed mid-COPY leaves nothing behind but the archived bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from onecouncil.feeds.model import Feed
+from onecouncil.ingest import archive
+from onecouncil.ingest.parse import ParsedFile
+from onecouncil.ingest.reader import FileRefused, find_header, open_rows
+from onecouncil.warehouse.schema import raw_table
+
+
+@dataclass
+class FileOutcome:
+    feed: str
+    file_name: str
+    sha256: str
+    outcome: str  # loaded | refused | duplicate
+    reason: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_replaced: int = 0
+    control_total: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_file(conn: psycopg.Connection, feed: Feed, path: Path, *, archive_dir: Path,
+              run_id: str | None, defaults: dict[str, object] | None = None) -> FileOutcome:
+    """Load one file; `conn` must be in autocommit mode (each step owns its transaction)."""
+    data = path.read_bytes()
+    sha = archive.sha256_of(data)
+    kept = archive.keep(archive_dir, feed.folder, sha, path.name, data)
+    arrived_at = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    record = dict(sha256=sha, feed=feed.folder, file_name=path.name, arrived_at=arrived_at,
+                  size_bytes=len(data), archive_path=str(kept), run_id=run_id)
+
+    if _seen_before(conn, sha):
+        return _record(conn, record, FileOutcome(
+            feed.folder, path.name, sha, "duplicate",
+            reason="the same bytes arrived before; nothing new loaded"))
+    try:
+        with conn.transaction():
+            conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (feed.folder,))
+            outcome = _load(conn, feed, data, path.name, sha, record, defaults or {})
+    except FileRefused as refusal:
+        return _record(conn, record, FileOutcome(feed.folder, path.name, sha, "refused",
+                                                 reason=str(refusal)))
+    except psycopg.errors.UniqueViolation:
+        # Another worker loaded the same bytes while this one read them.
+        return _record(conn, record, FileOutcome(
+            feed.folder, path.name, sha, "duplicate",
+            reason="the same bytes were loaded at the same time by another run"))
+    return outcome
+
+
+def _seen_before(conn: psycopg.Connection, sha: str) -> bool:
+    return conn.execute("select 1 from ops.files where sha256 = %s and outcome <> 'duplicate'",
+                        (sha,)).fetchone() is not None
+
+
+def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
+          defaults: dict) -> FileOutcome:
+    encoding, rows = open_rows(data, file_name, feed)
+    header = find_header(feed, rows)
+    parsed = ParsedFile(feed, header, rows, defaults)
+    file_id = conn.execute("select nextval('ops.files_file_id_seq')").fetchone()[0]
+    loaded_at = datetime.now(timezone.utc)
+    columns = [name for name, _ in feed.raw_columns] + [
+        "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
+    copy = sql.SQL("copy {} ({}) from stdin").format(
+        raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with conn.cursor() as cur, cur.copy(copy) as pipe:
+        for line, values, extra in parsed.rows():
+            pipe.write_row((*_adapt(values), Jsonb(extra) if extra else None,
+                            file_id, sha, line, loaded_at))
+    parsed.check_whole_file()
+
+    if parsed.quarantined:
+        with conn.cursor() as cur, cur.copy(
+                "copy ops.quarantine (file_id, sha256, feed, line_number, reason, raw) "
+                "from stdin") as pipe:
+            for q in parsed.quarantined:
+                pipe.write_row((file_id, sha, feed.folder, q.line_number, q.reason, Jsonb(q.raw)))
+    replaced = _replace(conn, feed, file_id, sha) if parsed.rows_loaded else 0
+    outcome = FileOutcome(
+        feed.folder, file_name, sha, "loaded", rows_read=parsed.rows_read,
+        rows_loaded=parsed.rows_loaded, rows_quarantined=len(parsed.quarantined),
+        rows_replaced=replaced,
+        control_total=None if parsed.control_total is None else str(parsed.control_total))
+    _insert_file(conn, record, outcome, file_id=file_id, encoding=encoding)
+    return outcome
+
+
+def _adapt(values: tuple) -> tuple:
+    return tuple(Jsonb(v) if isinstance(v, dict) else v for v in values)
+
+
+def _replace(conn, feed: Feed, file_id: int, sha: str) -> int:
+    """Mark earlier current rows in the scopes this file covers as replaced; return how many."""
+    table = raw_table(feed)
+    scope = sql.SQL(", ").join(map(sql.Identifier, feed.replace_scope))
+    params = {"file_id": file_id, "sha": sha}
+    if feed.latest_by:
+        query = sql.SQL("""
+            with touched as (select distinct {scope} from {table} where _file_id = %(file_id)s),
+            ranked as (
+                select ctid as row_ref,
+                       first_value(_sha256) over w as winner,
+                       row_number() over w as rank
+                from {table}
+                where _replaced_at is null and ({scope}) in (select * from touched)
+                window w as (partition by {scope}
+                             order by {latest} desc, _file_id desc, _line_number desc))
+            update {table} t set _replaced_at = now(), _replaced_by_sha256 = ranked.winner
+            from ranked where t.ctid = ranked.row_ref and ranked.rank > 1
+        """).format(scope=scope, table=table, latest=sql.Identifier(feed.latest_by))
+    elif feed.replace_scope:
+        query = sql.SQL("""
+            update {table} set _replaced_at = now(), _replaced_by_sha256 = %(sha)s
+            where _replaced_at is null and _file_id <> %(file_id)s
+              and ({scope}) in (select distinct {scope} from {table} where _file_id = %(file_id)s)
+        """).format(scope=scope, table=table)
+    else:  # the whole feed: a full snapshot replaces everything before it
+        query = sql.SQL("""
+            update {table} set _replaced_at = now(), _replaced_by_sha256 = %(sha)s
+            where _replaced_at is null and _file_id <> %(file_id)s
+        """).format(table=table)
+    return conn.execute(query, params).rowcount
+
+
+def _insert_file(conn, record: dict, outcome: FileOutcome, file_id: int | None = None,
+                 encoding: str | None = None) -> None:
+    conn.execute(
+        """insert into ops.files (file_id, sha256, feed, file_name, arrived_at, outcome, reason,
+               rows_read, rows_loaded, rows_quarantined, rows_replaced, control_total, encoding,
+               size_bytes, archive_path, run_id)
+           values (coalesce(%(file_id)s, nextval('ops.files_file_id_seq')), %(sha256)s, %(feed)s,
+               %(file_name)s, %(arrived_at)s, %(outcome)s, %(reason)s, %(rows_read)s,
+               %(rows_loaded)s, %(rows_quarantined)s, %(rows_replaced)s, %(control_total)s,
+               %(encoding)s, %(size_bytes)s, %(archive_path)s, %(run_id)s)""",
+        {**record, "file_id": file_id, "outcome": outcome.outcome, "reason": outcome.reason,
+         "rows_read": outcome.rows_read, "rows_loaded": outcome.rows_loaded,
+         "rows_quarantined": outcome.rows_quarantined, "rows_replaced": outcome.rows_replaced,
+         "control_total": outcome.control_total, "encoding": encoding})
+
+
+def _record(conn, record: dict, outcome: FileOutcome) -> FileOutcome:
+    """Record a refused or duplicate arrival in its own transaction."""
+    try:
+        with conn.transaction():
+            _insert_file(conn, record, outcome)
+    except psycopg.errors.UniqueViolation:
+        outcome.outcome, outcome.reason = "duplicate", "the same bytes were recorded by another run"
+        with conn.transaction():
+            _insert_file(conn, record, outcome)
+    return outcome

@@ -1,0 +1,161 @@
+"""Read a landing file's bytes into numbered rows of cells, and find its header.
+
+CSV: UTF-8 (with or without BOM), else Windows-1252; comma-delimited, `"`-quoted,
+quoted fields may hold commas and new lines; line numbers are the physical line
+a record starts on. XLSX: the sheet named after the feed, else the first sheet,
+formula cells by their cached value; line numbers are sheet row numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Iterator
+
+from onecouncil.feeds.model import Feed, normalise_header
+
+HEADER_SEARCH_ROWS = 25  # title rows above the header (Excel exports) are few
+
+
+class FileRefused(Exception):
+    """The whole file is refused; the message is its one reason."""
+
+
+@dataclass
+class Header:
+    line_number: int
+    names: list[str]  # as read
+    positions: dict[str, int]  # declared column -> cell index
+    wide: dict[str, dict[int, str]]  # wide raw column -> {cell index: key}
+    extras: dict[int, str]  # cell index -> header name, for columns not declared
+
+
+def detect_format(data: bytes, file_name: str) -> str:
+    suffix = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if suffix == "xlsx":
+        raise FileRefused("unreadable: named .xlsx but is not an XLSX workbook")
+    if b"\x00" in data[:65536]:
+        raise FileRefused("unreadable: a binary file, not CSV text or XLSX (it holds NUL bytes)")
+    if suffix != "csv":
+        raise FileRefused(f"unreadable: only .csv and .xlsx files are accepted, not .{suffix}")
+    return "csv"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 with or without BOM, else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError as e:
+        raise FileRefused(
+            f"unreadable: neither UTF-8 nor Windows-1252 text (byte 0x{data[e.start]:02x} "
+            f"at offset {e.start})") from None
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=",", quotechar='"', strict=True)
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise FileRefused(f"unreadable: CSV broken at line {reader.line_num}: {e}") from None
+
+
+def xlsx_rows(data: bytes, feed: Feed) -> Iterator[tuple[int, list[object]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a bad workbook
+        raise FileRefused(f"unreadable: not a readable XLSX workbook ({e})") from None
+    try:
+        names = {n.lower(): n for n in book.sheetnames}
+        sheet = book[names.get(feed.sheet_name.lower(), book.sheetnames[0])]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        book.close()
+
+
+def is_blank(cells: list[object]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def is_trailer(cells: list[object]) -> bool:
+    for c in cells:
+        if c is None or (isinstance(c, str) and not c.strip()):
+            continue
+        return isinstance(c, str) and c.strip().upper() == "TOTAL"
+    return False
+
+
+def match_header(feed: Feed, cells: list[object]) -> tuple[Header | None, list[str]]:
+    """A Header when the row holds every required column, else the missing names."""
+    import re
+
+    lookup: dict[str, str] = {}
+    for column in feed.columns:  # canonical names beat synonyms of another column
+        lookup.setdefault(normalise_header(column.name), column.name)
+    for column in feed.columns:
+        for name in column.header_names:
+            lookup.setdefault(name, column.name)
+    positions: dict[str, int] = {}
+    wide: dict[str, dict[int, str]] = {}
+    extras: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        name = normalise_header(cell)
+        if not name:
+            continue
+        column = lookup.get(name)
+        if column and column not in positions:
+            positions[column] = index
+            continue
+        for raw_column, pattern in feed.wide.items():
+            m = re.match(pattern, name)
+            if m:
+                wide.setdefault(raw_column, {})[index] = "-".join(m.groups())
+                break
+        else:
+            extras[index] = str(cell).strip()
+    missing = [c.name for c in feed.required if c.name not in positions]
+    if missing:
+        return None, missing
+    names = ["" if c is None else str(c).strip() for c in cells]
+    return Header(0, names, positions, wide, extras), []
+
+
+def find_header(feed: Feed, rows: Iterator[tuple[int, list[object]]]) -> Header:
+    best: list[str] | None = None
+    for line_number, cells in rows:
+        if is_blank(cells):
+            continue
+        header, missing = match_header(feed, cells)
+        if header:
+            header.line_number = line_number
+            return header
+        if best is None or len(missing) < len(best):
+            best = missing
+        if line_number >= HEADER_SEARCH_ROWS:
+            break
+    if best is None:
+        raise FileRefused("zero data rows: the file is empty")
+    raise FileRefused(
+        f"no header row with the required columns (missing: {', '.join(best)}; "
+        f"looked at the first {HEADER_SEARCH_ROWS} rows)")
+
+
+def open_rows(data: bytes, file_name: str, feed: Feed) -> tuple[str, Iterator]:
+    """(encoding or 'xlsx', iterator of (line number, cells))."""
+    kind = detect_format(data, file_name)
+    if kind == "xlsx":
+        return "xlsx", xlsx_rows(data, feed)
+    text, encoding = decode_text(data)
+    return encoding, csv_rows(text)

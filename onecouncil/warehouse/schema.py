@@ -1,0 +1,114 @@
+"""The `raw` and `ops` schemas: created and extended idempotently from the registry.
+
+Raw tables keep every row ever loaded. A row replaced by a later file (a
+restated period) keeps its place with `_replaced_at` and `_replaced_by_sha256`
+set, so history is never lost; current rows have `_replaced_at is null`.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+from onecouncil.feeds import FEEDS
+from onecouncil.feeds.model import Feed
+
+OPS_DDL = """
+create schema if not exists ops;
+create schema if not exists raw;
+
+create table if not exists ops.runs (
+    run_id text primary key,
+    dag_id text not null,
+    period text,
+    started_at timestamptz not null default now(),
+    finished_at timestamptz,
+    outcome text not null default 'running'
+        check (outcome in ('running', 'success', 'failed')),
+    checks_failed integer not null default 0,
+    checks_warned integer not null default 0,
+    files_loaded integer not null default 0,
+    files_refused integer not null default 0,
+    files_duplicate integer not null default 0
+);
+
+create table if not exists ops.files (
+    file_id bigserial primary key,
+    sha256 text not null check (sha256 ~ '^[0-9a-f]{64}$'),
+    feed text not null,
+    file_name text not null,
+    arrived_at timestamptz not null,
+    processed_at timestamptz not null default now(),
+    outcome text not null check (outcome in ('loaded', 'refused', 'duplicate')),
+    reason text,
+    rows_read integer not null default 0,
+    rows_loaded integer not null default 0,
+    rows_quarantined integer not null default 0,
+    rows_replaced integer not null default 0,
+    control_total numeric,
+    encoding text,
+    size_bytes bigint not null,
+    archive_path text not null,
+    run_id text,
+    check (rows_read = rows_loaded + rows_quarantined),
+    check (outcome <> 'refused' or reason is not null)
+);
+-- The same bytes load (or are refused) once; later arrivals are `duplicate`.
+create unique index if not exists files_sha256_once
+    on ops.files (sha256) where outcome in ('loaded', 'refused');
+create index if not exists files_run on ops.files (run_id);
+
+create table if not exists ops.quarantine (
+    quarantine_id bigserial primary key,
+    file_id bigint not null references ops.files (file_id) deferrable initially deferred,
+    sha256 text not null,
+    feed text not null,
+    line_number integer not null,
+    reason text not null,
+    raw jsonb not null
+);
+create index if not exists quarantine_file on ops.quarantine (file_id);
+"""
+
+META_COLUMNS = [
+    ("extra_columns", "jsonb"),
+    ("_file_id", "bigint not null"),
+    ("_sha256", "text not null"),
+    ("_line_number", "integer not null"),
+    ("_loaded_at", "timestamptz not null"),
+    ("_replaced_at", "timestamptz"),
+    ("_replaced_by_sha256", "text"),
+]
+
+
+def raw_table(feed: Feed) -> sql.Identifier:
+    return sql.Identifier("raw", feed.table)
+
+
+def _ensure_raw(conn: psycopg.Connection, feed: Feed) -> None:
+    table = raw_table(feed)
+    columns = feed.raw_columns + META_COLUMNS
+    conn.execute(sql.SQL("create table if not exists {} ({})").format(
+        table,
+        sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t))
+                           for n, t in columns)))
+    for name, pg_type in columns:  # a column added to the registry later
+        conn.execute(sql.SQL("alter table {} add column if not exists {} {}").format(
+            table, sql.Identifier(name), sql.SQL(pg_type.replace(" not null", ""))))
+    conn.execute(sql.SQL("create index if not exists {} on {} (_file_id)").format(
+        sql.Identifier(f"{feed.table}__file"), table))
+    if feed.replace_scope:
+        conn.execute(sql.SQL("create index if not exists {} on {} ({}) where _replaced_at is null")
+                     .format(sql.Identifier(f"{feed.table}__current"), table,
+                             sql.SQL(", ").join(map(sql.Identifier, feed.replace_scope))))
+    conn.execute(sql.SQL("comment on table {} is {}").format(
+        table, sql.Literal(f"{feed.folder}: {feed.description} Current rows: _replaced_at is null.")))
+
+
+def migrate(conn: psycopg.Connection) -> None:
+    """Create or extend ops and raw; safe to run at every start, by many at once."""
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('onecouncil.migrate'))")
+        conn.execute(OPS_DDL)
+        for feed in FEEDS:
+            _ensure_raw(conn, feed)
