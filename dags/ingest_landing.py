@@ -1,0 +1,89 @@
+"""
+### Ingest landing files (airflow DAG `ingest_landing`)
+
+Loads every file that has arrived in the landing zone (`<landing>/<feed>/*.csv|xlsx`)
+into the warehouse's `raw` schema, following `contracts/sources.md`: one task per
+feed, each file in one transaction, archived byte for byte, bad rows kept in
+`ops.quarantine`, whole-file refusals and duplicates recorded in `ops.files`.
+
+A feed task that loaded at least one file updates its Asset `raw.<feed>`, which
+the transform DAGs are scheduled on; a feed with nothing new is skipped, so no
+Asset event fires. The run is recorded in `ops.runs`.
+
+Param `landing`: the folder to read (default `$ONECOUNCIL_HOME/landing`).
+`onecouncil ingest --landing DIR` runs this DAG in-process.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowSkipException
+
+from onecouncil.assets import raw_asset
+from onecouncil.feeds import FEEDS
+
+DAG_ID = "ingest_landing"
+
+
+def _context() -> tuple[str, str]:
+    context = get_current_context()
+    return context["run_id"], context["params"].get("landing")
+
+
+@dag(
+    dag_id=DAG_ID,
+    schedule="*/15 * * * *",  # files arrive through the day; a quarter-hour is soon enough
+    start_date=pendulum.datetime(2025, 4, 1, tz="Europe/London"),
+    catchup=False,
+    max_active_runs=1,  # two runs would race for the same landing files
+    tags=["ingest", "raw"],
+    doc_md=__doc__,
+    params={"landing": Param(None, type=["null", "string"],
+                             description="Landing folder; default $ONECOUNCIL_HOME/landing")},
+    default_args={"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=1)},
+)
+def ingest_landing():
+    @task
+    def prepare() -> None:
+        """Start the warehouse, migrate `raw` and `ops`, open the run in `ops.runs`."""
+        from onecouncil.pipelines import ingest
+
+        run_id, landing = _context()
+        ingest.prepare_run(run_id, DAG_ID, ingest.landing_folder(landing))
+
+    def load_task(folder: str, table: str, outlet):
+        @task(task_id=f"load__{table}", outlets=[outlet], doc_md=f"Load `{folder}` files.")
+        def load() -> list[dict]:
+            from onecouncil.pipelines import ingest
+
+            run_id, landing = _context()
+            outcomes = ingest.load_feed(folder, ingest.landing_folder(landing), run_id)
+            if not outcomes:
+                raise AirflowSkipException(f"no new files in {folder}")
+            return outcomes
+
+        return load()
+
+    @task(trigger_rule="none_failed")
+    def record_run() -> dict:
+        """Close the run in `ops.runs` as a success, with its file counts."""
+        from onecouncil.pipelines import ingest
+
+        return ingest.finish_run(_context()[0], "success")
+
+    @task(trigger_rule="one_failed")
+    def record_failed_run() -> dict:
+        """Close the run in `ops.runs` as failed when any feed task failed."""
+        from onecouncil.pipelines import ingest
+
+        return ingest.finish_run(_context()[0], "failed")
+
+    loads = [load_task(f.folder, f.table, raw_asset(f)) for f in FEEDS]
+    prepare() >> loads >> record_run()
+    loads >> record_failed_run()
+
+
+ingest_landing_dag = ingest_landing()

@@ -1,0 +1,90 @@
+"""Run the project's Airflow: its environment, its metadata database, a DAG in-process.
+
+Airflow reads its configuration from the environment, so everything here sets
+os.environ before airflow is imported. The metadata database is the `airflow`
+database of the warehouse server (embedded or configured), never SQLite, so
+`onecouncil airflow standalone` runs a real LocalExecutor over the same DAGs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from onecouncil import settings as _settings
+from onecouncil.warehouse import server as _server
+
+
+def airflow_env(settings: _settings.Settings | None = None, quiet: bool = False) -> dict[str, str]:
+    settings = settings or _settings.load()
+    srv = _server(settings)
+    env = {
+        "ONECOUNCIL_HOME": str(settings.home),
+        "AIRFLOW_HOME": str(settings.airflow_home),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": srv.airflow_url(),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_folder),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Europe/London",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(settings.logs / "airflow"),
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        # Cosmos asks for this at import and warns when it is missing.
+        "AIRFLOW__OPENLINEAGE__NAMESPACE": "onecouncil",
+    }
+    if quiet:
+        env["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "WARNING"
+    # A value the operator set explicitly wins over ours.
+    return {k: os.environ.get(k, v) if k.startswith("AIRFLOW__") else v for k, v in env.items()}
+
+
+def _airflow_bin() -> str:
+    local = Path(sys.executable).with_name("airflow")
+    return str(local) if local.exists() else (shutil.which("airflow") or "airflow")
+
+
+def ensure_metadata_db(settings: _settings.Settings | None = None, echo=print) -> None:
+    """Run `airflow db migrate` once per Airflow version (about a minute the first time)."""
+    settings = settings or _settings.load()
+    from importlib.metadata import version
+
+    marker = settings.airflow_home / f".migrated-{version('apache-airflow-core')}"
+    if marker.exists():
+        return
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    echo("Preparing Airflow's metadata database (first run only, about a minute)...")
+    env = {**os.environ, **airflow_env(settings, quiet=True)}
+    done = subprocess.run([_airflow_bin(), "db", "migrate"], env=env, capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"`airflow db migrate` failed:\n{done.stdout[-2000:]}\n"
+                           f"{done.stderr[-4000:]}")
+    marker.touch()
+
+
+def load_dag(dag_file: str, dag_id: str):
+    """Import a DAG file from dags/ the way the DAG processor would, and return the DAG."""
+    path = _settings.load().dags_folder / dag_file
+    spec = importlib.util.spec_from_file_location(f"onecouncil_dags.{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from airflow.sdk import DAG
+
+    for value in vars(module).values():
+        if isinstance(value, DAG) and value.dag_id == dag_id:
+            return value
+    raise LookupError(f"{path} defines no DAG {dag_id!r}")
+
+
+def run_dag_in_process(dag_file: str, dag_id: str, conf: dict, settings=None, echo=print):
+    """Run one DAG run through Airflow in this process (dag.test); return (run_id, state)."""
+    settings = settings or _settings.load()
+    _server(settings).up()
+    ensure_metadata_db(settings, echo=echo)
+    os.environ.update(airflow_env(settings, quiet=True))
+    dag = load_dag(dag_file, dag_id)
+    run = dag.test(run_conf=conf)
+    return run.run_id, str(getattr(run.state, "value", run.state))

@@ -1,0 +1,12 @@
+"""Airflow Assets the DAGs publish and schedule on: one per raw feed table."""
+
+from __future__ import annotations
+
+from airflow.sdk import Asset
+
+from onecouncil.feeds.model import Feed
+
+
+def raw_asset(feed: Feed) -> Asset:
+    """Updated whenever a file of `feed` loads; later DAGs are scheduled on these."""
+    return Asset(name=f"raw.{feed.table}", uri=f"x-onecouncil://raw/{feed.table}", group="raw")

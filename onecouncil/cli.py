@@ -1,0 +1,211 @@
+"""The `onecouncil` command: warehouse, simulate, ingest, airflow and demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from onecouncil import settings as _settings
+
+app = typer.Typer(
+    help="onecouncil: a reporting warehouse for UK councils. State lives under "
+         "$ONECOUNCIL_HOME (default ./.onecouncil); set ONECOUNCIL_DATABASE_URL to use "
+         "your own PostgreSQL instead of the embedded one.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
+warehouse_app = typer.Typer(help="Start, stop and describe the warehouse server.",
+                            no_args_is_help=True)
+app.add_typer(warehouse_app, name="warehouse")
+console = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@warehouse_app.command("up")
+def warehouse_up() -> None:
+    """Start the embedded PostgreSQL (or check the configured one) and create its databases."""
+    from onecouncil.warehouse import server
+    from onecouncil.warehouse.server import WarehouseError
+
+    try:
+        url = server().up()
+    except WarehouseError as e:
+        _fail(str(e))
+    console.print(f"warehouse is up: {url}")
+
+
+@warehouse_app.command("down")
+def warehouse_down() -> None:
+    """Stop the embedded PostgreSQL. A configured server is never stopped."""
+    from onecouncil.warehouse import server
+
+    srv = server()
+    if not srv.embedded:
+        console.print("a configured server (ONECOUNCIL_DATABASE_URL) is left running")
+    elif srv.down():
+        console.print("warehouse stopped")
+    else:
+        console.print("warehouse was not running")
+
+
+@warehouse_app.command("status")
+def warehouse_status() -> None:
+    """Say whether the warehouse runs, where its data is and its version."""
+    from onecouncil.warehouse import server
+
+    about = server().describe()
+    for key, value in about.items():
+        console.print(f"{key:>8}: {value}")
+    if about["state"] != "running":
+        raise typer.Exit(3)
+
+
+@warehouse_app.command("url")
+def warehouse_url() -> None:
+    """Print a libpq URL of the warehouse database (psql "$(onecouncil warehouse url)")."""
+    from onecouncil.warehouse import server
+    from onecouncil.warehouse.server import WarehouseError
+
+    try:
+        print(server().url())
+    except WarehouseError as e:
+        _fail(str(e))
+
+
+@app.command()
+def simulate(
+    output: Path = typer.Option(..., "--output", help="Landing folder to write the files into."),
+    through: str = typer.Option("2025-26-P06", help="Last fiscal period to simulate, e.g. 2025-26-P06."),
+    scale: float = typer.Option(1.0, help="Row volumes relative to Milton Keynes (10 = ten times)."),
+    seed: int = typer.Option(7, help="Random seed; the same seed writes the same bytes."),
+) -> None:
+    """Write realistic, seeded landing files for every feed in contracts/sources.md."""
+    from onecouncil.calendar import FiscalPeriod
+    from onecouncil.simulate import simulate as run
+
+    try:
+        last = FiscalPeriod.parse(through)
+    except ValueError as e:
+        _fail(str(e))
+    started = time.monotonic()
+    with console.status("simulating...") as status:
+        manifest = run(output, last, scale=scale, seed=seed,
+                       progress=lambda text: status.update(f"simulating {text}"))
+    files = manifest["files"]
+    rows = sum(f["rows_read"] for f in files)
+    console.print(f"wrote {len(files)} files ({rows:,} rows) for {last} into {output} "
+                  f"in {time.monotonic() - started:.1f}s; manifest: "
+                  f"{output / '_simulation' / 'manifest.json'}")
+
+
+def print_run(run_id: str, all_files: bool = False) -> None:
+    from onecouncil.ingest.summary import feed_summary, file_outcomes
+    from onecouncil.warehouse import connect
+
+    with connect() as conn:
+        feeds = feed_summary(conn, run_id)
+        files = file_outcomes(conn, run_id)
+    table = Table(title=f"Ingestion run {run_id}", caption="rows: loaded into raw; "
+                  "quarantined rows are in ops.quarantine with file, line and reason")
+    for name, justify in [("feed", "left"), ("files loaded", "right"), ("refused", "right"),
+                          ("duplicate", "right"), ("rows loaded", "right"),
+                          ("rows quarantined", "right")]:
+        table.add_column(name, justify=justify)
+    totals = [0] * 5
+    for f in feeds:
+        numbers = [f["files_loaded"], f["files_refused"], f["files_duplicate"], f["rows_loaded"],
+                   f["rows_quarantined"]]
+        totals = [a + b for a, b in zip(totals, numbers)]
+        table.add_row(f["feed"], *(f"{n:,}" for n in numbers))
+    table.add_section()
+    table.add_row("all feeds", *(f"{n:,}" for n in totals), style="bold")
+    console.print(table)
+    shown = files if all_files else [f for f in files if f["outcome"] != "loaded"
+                                     or f["rows_quarantined"]]
+    if shown:
+        detail = Table(title="Files refused, duplicated or with quarantined rows" if not all_files
+                       else "Every file")
+        for name in ("feed", "file", "outcome", "read", "loaded", "quarantined", "reason"):
+            detail.add_column(name, overflow="fold")
+        for f in shown:
+            detail.add_row(f["feed"], f["file_name"], f["outcome"], str(f["rows_read"]),
+                           str(f["rows_loaded"]), str(f["rows_quarantined"]), f["reason"] or "")
+        console.print(detail)
+    if not files:
+        console.print("no new files: nothing to load")
+
+
+@app.command()
+def ingest(
+    landing: Path = typer.Option(None, "--landing",
+                                 help="Landing folder (default $ONECOUNCIL_HOME/landing)."),
+    all_files: bool = typer.Option(False, "--all-files", help="List every file, not only "
+                                   "those refused, duplicated or with quarantined rows."),
+) -> None:
+    """Run the ingestion DAG (ingest_landing) in-process over a landing folder.
+
+    Exits 0 when the run worked, even if files were refused (refusals are data,
+    listed in the table); non-zero when the pipeline itself failed.
+    """
+    from onecouncil.airflow_runner import run_dag_in_process
+
+    settings = _settings.load()
+    landing = (landing or settings.landing).expanduser().resolve()
+    if not landing.is_dir():
+        _fail(f"landing folder {landing} does not exist; create it or pass --landing DIR")
+    started = time.monotonic()
+    with console.status(f"running DAG ingest_landing over {landing} ..."):
+        run_id, state = run_dag_in_process("ingest_landing.py", "ingest_landing",
+                                           {"landing": str(landing)}, settings,
+                                           echo=console.print)
+    print_run(run_id, all_files)
+    console.print(f"DAG run {run_id}: {state} in {time.monotonic() - started:.1f}s")
+    if state != "success":
+        _fail(f"the ingestion DAG run ended {state}; see the task logs under "
+              f"{settings.logs / 'airflow'} or run `onecouncil airflow standalone`", code=2)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
+                               "help_option_names": []})
+def airflow(ctx: typer.Context) -> None:
+    """The `airflow` CLI with the project's environment (e.g. `onecouncil airflow standalone`)."""
+    from onecouncil.airflow_runner import _airflow_bin, airflow_env, ensure_metadata_db
+    from onecouncil.warehouse import server
+
+    server().up()
+    ensure_metadata_db(echo=console.print)
+    env = {**os.environ, **airflow_env()}
+    binary = _airflow_bin()
+    os.execve(binary, [binary, *ctx.args], env)
+
+
+@app.command()
+def demo(
+    through: str = typer.Option("2025-26-P06", help="Last fiscal period to simulate."),
+    scale: float = typer.Option(1.0, help="Row volumes relative to Milton Keynes."),
+    seed: int = typer.Option(7, help="Random seed for the simulator."),
+) -> None:
+    """Start the warehouse, simulate the council's files and ingest them through Airflow."""
+    settings = _settings.load()
+    landing = settings.home / "demo" / "landing"
+    warehouse_up()
+    simulate(output=landing, through=through, scale=scale, seed=seed)
+    ingest(landing=landing, all_files=False)
+
+
+def main() -> None:  # pragma: no cover - entry point for `python -m onecouncil`
+    app(prog_name="onecouncil")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""What the DAGs' tasks call: plain functions, testable without a scheduler."""

@@ -1,0 +1,60 @@
+"""The ingestion DAG's work: prepare the warehouse, load each feed, record the run."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from onecouncil import settings as _settings
+from onecouncil.feeds import feed_by_folder
+from onecouncil.ingest.run import ingest_feed, unknown_folders
+from onecouncil.warehouse import connect, server
+from onecouncil.warehouse.schema import migrate
+
+log = logging.getLogger(__name__)
+
+
+def landing_folder(param: str | None) -> Path:
+    return Path(param).expanduser().resolve() if param else _settings.load().landing
+
+
+def prepare_run(run_id: str, dag_id: str, landing: Path, period: str | None = None) -> None:
+    """Start (or check) the warehouse, bring its schemas up to date, open the run record."""
+    server().up()
+    with connect(autocommit=True) as conn:
+        migrate(conn)
+        conn.execute(
+            """insert into ops.runs (run_id, dag_id, period) values (%s, %s, %s)
+               on conflict (run_id) do update set started_at = now(), finished_at = null,
+                   outcome = 'running'""",
+            (run_id, dag_id, period))
+    for folder in unknown_folders(landing):
+        log.warning("landing folder %s is not a declared feed; its files are left where they are",
+                    landing / folder)
+
+
+def load_feed(folder: str, landing: Path, run_id: str) -> list[dict]:
+    feed = feed_by_folder(folder)
+    with connect(autocommit=True) as conn:
+        outcomes = ingest_feed(
+            conn, feed, landing, run_id=run_id,
+            progress=lambda o: log.info("%s %s: %s, %d rows loaded, %d quarantined%s",
+                                        o.feed, o.file_name, o.outcome, o.rows_loaded,
+                                        o.rows_quarantined, f" ({o.reason})" if o.reason else ""))
+    return [o.as_dict() for o in outcomes]
+
+
+def finish_run(run_id: str, outcome: str) -> dict:
+    """Close the run record with its file counts; returns them."""
+    with connect(autocommit=True) as conn:
+        row = conn.execute(
+            """update ops.runs r set finished_at = now(), outcome = %(outcome)s,
+                   files_loaded = c.loaded, files_refused = c.refused, files_duplicate = c.duplicate
+               from (select count(*) filter (where outcome = 'loaded') as loaded,
+                            count(*) filter (where outcome = 'refused') as refused,
+                            count(*) filter (where outcome = 'duplicate') as duplicate
+                     from ops.files where run_id = %(run_id)s) c
+               where r.run_id = %(run_id)s
+               returning files_loaded, files_refused, files_duplicate""",
+            {"run_id": run_id, "outcome": outcome}).fetchone()
+    return dict(zip(("files_loaded", "files_refused", "files_duplicate"), row or (0, 0, 0)))

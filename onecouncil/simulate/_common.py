@@ -1,0 +1,406 @@
+"""Shared plumbing for the simulator: seeds, the UK calendar, and writing landing files.
+
+Every generator writes through a `Landing` object, which knows the output folder,
+writes CSV or XLSX byte-for-byte deterministically, and keeps one `LandingFile`
+record per file for the manifest (arrival time, expected outcome, row counts).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from onecouncil.calendar import FiscalPeriod, FiscalYear
+
+YEAR = FiscalYear(2025)  # the simulated fiscal year
+PRIOR_YEAR = FiscalYear(2024)
+COUNCIL_NAME = "Milton Keynes City Council"
+
+# Fixed stamp written into XLSX metadata and zip entries, so files are byte-identical.
+FIXED_STAMP = datetime(2025, 1, 1, 0, 0, 0)
+
+
+# ----------------------------------------------------------------------------- seeds
+
+def rng_for(seed: int, *keys: object) -> np.random.Generator:
+    """A generator for one purpose: same (seed, keys) -> same stream, whatever else runs."""
+    words = [int(seed) & 0xFFFFFFFF] + [zlib.crc32(str(k).encode()) for k in keys]
+    return np.random.default_rng(np.random.SeedSequence(words))
+
+
+# ----------------------------------------------------------------------------- calendar
+
+# England and Wales bank holidays, April 2024 to May 2026.
+BANK_HOLIDAYS = frozenset(
+    date.fromisoformat(d)
+    for d in (
+        "2024-05-06", "2024-05-27", "2024-08-26", "2024-12-25", "2024-12-26",
+        "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26",
+        "2025-08-25", "2025-12-25", "2025-12-26", "2026-01-01", "2026-04-03",
+        "2026-04-06", "2026-05-04", "2026-05-25",
+    )
+)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in BANK_HOLIDAYS
+
+
+def working_day_after(day: date, n: int) -> date:
+    """The n-th working day after `day` (n >= 1)."""
+    d = day
+    while n > 0:
+        d += timedelta(days=1)
+        if is_working_day(d):
+            n -= 1
+    return d
+
+
+def working_days(first: date, last: date) -> list[date]:
+    out, d = [], first
+    while d <= last:
+        if is_working_day(d):
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+def days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def month_end(y: int, m: int) -> date:
+    nxt = date(y + (m == 12), m % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def uk(d: date | None) -> str:
+    return "" if d is None else d.strftime("%d/%m/%Y")
+
+
+def iso(d: date | None) -> str:
+    return "" if d is None else d.isoformat()
+
+
+def _last_sunday(y: int, m: int) -> date:
+    d = month_end(y, m)
+    return d - timedelta(days=(d.weekday() + 1) % 7)
+
+
+def london_to_epoch(local: datetime) -> float:
+    """Seconds since the epoch of a Europe/London wall-clock time (BST rule built in)."""
+    bst_start = datetime.combine(_last_sunday(local.year, 3), datetime.min.time()) + timedelta(hours=1)
+    bst_end = datetime.combine(_last_sunday(local.year, 10), datetime.min.time()) + timedelta(hours=1)
+    offset = timedelta(hours=1) if bst_start <= local - timedelta(hours=0) < bst_end else timedelta(0)
+    utc = local - offset
+    return (utc - datetime(1970, 1, 1)).total_seconds()
+
+
+def periods_to(through: FiscalPeriod) -> list[FiscalPeriod]:
+    """Periods of the simulated year up to `through`, calendar months only (1..12)."""
+    return [FiscalPeriod(YEAR, p) for p in range(1, min(through.period, 12) + 1)]
+
+
+def quarters_ended(through: FiscalPeriod) -> list[int]:
+    return [q for q in (1, 2, 3, 4) if min(through.period, 12) >= 3 * q]
+
+
+# ----------------------------------------------------------------------------- money
+
+def pence_to_str(p: int, style: str = "plain") -> str:
+    """Format integer pence. styles: plain (-1234.56), comma (1,234.56), pound (£1,234.56),
+    bracket ((1,234.56) for negatives)."""
+    neg = p < 0
+    a = -p if neg else p
+    whole, frac = divmod(a, 100)
+    if style == "plain":
+        return f"{'-' if neg else ''}{whole}.{frac:02d}"
+    body = f"{whole:,}.{frac:02d}"
+    if style == "pound":
+        body = "£" + body
+    if neg:
+        return f"({body})" if style == "bracket" else "-" + body
+    return body
+
+
+def parse_amount(text: str) -> Decimal:
+    """Parse an amount as the contract allows (used by tests and self-checks)."""
+    t = text.strip().replace("Â£", "").replace("£", "").replace("\ufffd", "").replace(",", "").strip()
+    neg = t.startswith("(") and t.endswith(")")
+    if neg:
+        t = t[1:-1]
+    value = Decimal(t)
+    return -value if neg else value
+
+
+# ----------------------------------------------------------------------------- names
+
+FIRST_NAMES = (
+    "Aisha", "Alan", "Alice", "Amir", "Amy", "Andrew", "Anita", "Ben", "Beth", "Caroline",
+    "Chris", "Claire", "Daniel", "David", "Deborah", "Dev", "Emma", "Farah", "Fiona", "Gary",
+    "Grace", "Hannah", "Harpreet", "Helen", "Ian", "Imran", "Jack", "James", "Jane", "Jo",
+    "John", "Joseph", "Karen", "Kate", "Kwame", "Laura", "Lee", "Lisa", "Mark", "Martin",
+    "Mary", "Michael", "Mohammed", "Naomi", "Neil", "Nicola", "Olu", "Paul", "Priya", "Rachel",
+    "Raj", "Rebecca", "Richard", "Rob", "Ruth", "Sam", "Sarah", "Simon", "Sophie", "Stephen",
+    "Stuart", "Sunita", "Tom", "Tracey", "Wendy", "Yusuf", "Zoe", "Zofia", "Gareth", "Nadia",
+)
+SURNAMES = (
+    "Adams", "Ahmed", "Akhtar", "Allen", "Baker", "Banks", "Bell", "Bennett", "Brown", "Butler",
+    "Campbell", "Carter", "Chapman", "Clarke", "Collins", "Cooper", "Davies", "Dixon", "Edwards",
+    "Evans", "Fisher", "Fletcher", "Foster", "Green", "Griffiths", "Hall", "Harris", "Hughes",
+    "Hussain", "Jackson", "James", "Johnson", "Jones", "Kaur", "Kelly", "Khan", "King", "Kowalski",
+    "Lewis", "Marshall", "Martin", "Mason", "Mills", "Mitchell", "Moore", "Morgan", "Murphy",
+    "Nowak", "Okafor", "Owen", "Palmer", "Parker", "Patel", "Phillips", "Price", "Reid",
+    "Richards", "Roberts", "Robinson", "Shah", "Singh", "Smith", "Taylor", "Thomas", "Thompson",
+    "Turner", "Walker", "Ward", "Watson", "White", "Williams", "Wilson", "Wood", "Wright", "Young",
+)
+
+
+def person_names(rng: np.random.Generator, n: int) -> list[str]:
+    """n distinct plausible names."""
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        name = f"{FIRST_NAMES[rng.integers(len(FIRST_NAMES))]} {SURNAMES[rng.integers(len(SURNAMES))]}"
+        if name not in seen:
+            seen.add(name)
+            out.append(name)
+    return out
+
+
+# ----------------------------------------------------------------------------- landing
+
+@dataclass
+class LandingFile:
+    """What the manifest says about one file."""
+
+    feed: str
+    path: str  # relative to the landing folder, POSIX separators
+    arrived_at: datetime  # Europe/London wall clock
+    expected_outcome: str  # loaded | refused | duplicate
+    rows_read: int
+    rows_quarantined: int
+    note: str = ""
+    quarantine: list[dict] = field(default_factory=list)  # [{"line": n, "reason": "..."}]
+    extra: dict = field(default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def rows_loaded(self) -> int:
+        if self.expected_outcome != "loaded":
+            return 0
+        return self.rows_read - self.rows_quarantined
+
+
+class Bad:
+    """Deliberately bad rows of one file: row index (0-based among data rows) -> reason."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, str] = {}
+
+    def add(self, index: int, reason: str) -> None:
+        self.rows[index] = reason
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class Landing:
+    """Writes landing files under `root` and records each for the manifest."""
+
+    def __init__(self, root: Path, progress: Callable[[str], None] | None = None) -> None:
+        self.root = root
+        self.files: list[LandingFile] = []
+        self._progress = progress
+
+    def say(self, text: str) -> None:
+        if self._progress is not None:
+            self._progress(text)
+
+    def _target(self, feed: str, name: str) -> tuple[Path, str]:
+        rel = f"{feed}/{name}"
+        path = self.root / feed / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path, rel
+
+    def _record(self, feed: str, rel: str, data: bytes, arrived_at: datetime, outcome: str,
+                rows_read: int, bad: Bad | None, first_data_line: int, note: str,
+                extra: dict | None) -> LandingFile:
+        quarantine = []
+        if bad is not None and outcome == "loaded":
+            quarantine = [{"line": first_data_line + i, "reason": r} for i, r in sorted(bad.rows.items())]
+        rec = LandingFile(
+            feed=feed, path=rel, arrived_at=arrived_at, expected_outcome=outcome,
+            rows_read=rows_read if outcome != "duplicate" else 0,
+            rows_quarantined=len(quarantine), note=note, quarantine=quarantine,
+            extra=dict(extra or {}), sha256=hashlib.sha256(data).hexdigest(),
+        )
+        self.files.append(rec)
+        return rec
+
+    def write_csv(
+        self,
+        feed: str,
+        name: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        arrived_at: datetime,
+        bad: Bad | None = None,
+        note: str = "",
+        encoding: str = "utf-8",
+        bom: bool = False,
+        crlf: bool = False,
+        title_rows: Sequence[Sequence[str]] = (),
+        trailer: Sequence[str] | None = None,
+        blank_before_trailer: bool = False,
+        outcome: str = "loaded",
+        extra: dict | None = None,
+    ) -> LandingFile:
+        """Write one CSV. `rows` are the data rows (strings), counted as rows read."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
+        for t in title_rows:
+            w.writerow(t)
+        w.writerow(header)
+        w.writerows(rows)
+        if trailer is not None:
+            if blank_before_trailer:
+                buf.write("\r\n" if crlf else "\n")
+            w.writerow(trailer)
+        text = buf.getvalue()
+        data = text.encode(encoding)
+        if bom:
+            data = b"\xef\xbb\xbf" + data
+        path, rel = self._target(feed, name)
+        path.write_bytes(data)
+        return self._record(feed, rel, data, arrived_at, outcome, len(rows), bad,
+                            len(title_rows) + 2, note, extra)
+
+    def write_xlsx(
+        self,
+        feed: str,
+        name: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        arrived_at: datetime,
+        sheet_title: str,
+        title_rows: Sequence[Sequence[object]] = (),
+        first_sheet: tuple[str, Sequence[Sequence[object]]] | None = None,
+        formulas: dict[int, Callable[[int], tuple[str, object]]] | None = None,
+        bad: Bad | None = None,
+        note: str = "",
+        date_format: str = "dd/mm/yyyy",
+        extra: dict | None = None,
+    ) -> LandingFile:
+        """Write one XLSX deterministically.
+
+        formulas: column index (0-based) -> f(excel_row) returning (formula, cached value);
+        the cell is written as a formula with that cached value, as Excel would save it.
+        first_sheet: an extra sheet (title, rows) placed before the data sheet.
+        """
+        from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
+
+        wb = Workbook()
+        ws = wb.active
+        if first_sheet is not None:
+            ws.title = first_sheet[0]
+            for r in first_sheet[1]:
+                ws.append(list(r))
+            ws = wb.create_sheet(sheet_title)
+        else:
+            ws.title = sheet_title
+        for t in title_rows:
+            ws.append(list(t))
+        ws.append(list(header))
+        header_row = ws.max_row
+        cached: dict[str, str] = {}
+        for i, r in enumerate(rows):
+            excel_row = header_row + 1 + i
+            values = list(r)
+            if formulas:
+                for col, fn in formulas.items():
+                    formula, value = fn(excel_row)
+                    values[col] = "=" + formula
+                    cached[f"{get_column_letter(col + 1)}{excel_row}"] = str(value)
+            ws.append(values)
+        for row in ws.iter_rows(min_row=header_row + 1):
+            for cell in row:
+                if isinstance(cell.value, (date, datetime)):
+                    cell.number_format = date_format
+        for col in range(1, len(header) + 1):
+            ws.column_dimensions[get_column_letter(col)].width = 16
+        wb.properties.creator = "Risk system export"
+        wb.properties.created = FIXED_STAMP
+        wb.properties.modified = FIXED_STAMP
+        raw = io.BytesIO()
+        wb.save(raw)
+        data = _deterministic_xlsx(raw.getvalue(), cached)
+        path, rel = self._target(feed, name)
+        path.write_bytes(data)
+        return self._record(feed, rel, data, arrived_at, "loaded", len(rows), bad,
+                            header_row + 1, note, extra)
+
+    def duplicate(self, original: LandingFile, name: str, arrived_at: datetime, note: str) -> LandingFile:
+        """Drop the same bytes again under another name."""
+        data = (self.root / original.path).read_bytes()
+        path, rel = self._target(original.feed, name)
+        path.write_bytes(data)
+        return self._record(original.feed, rel, data, arrived_at, "duplicate", 0, None, 0, note, None)
+
+
+_CORE_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _deterministic_xlsx(data: bytes, cached: dict[str, str]) -> bytes:
+    """Re-zip an openpyxl workbook with fixed entry times and metadata stamps, and give
+    formula cells their cached values."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    stamp = FIXED_STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_STAMP.sub(lambda m: m.group(1) + stamp + m.group(3), body)
+            elif info.filename.startswith("xl/worksheets/sheet") and cached:
+                def fill(m: re.Match) -> bytes:
+                    ref = m.group(1).decode()
+                    if ref in cached:
+                        return m.group(0).replace(b"<v />", b"<v>" + cached[ref].encode() + b"</v>")
+                    return m.group(0)
+                body = re.sub(rb'<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f><v />', fill, body)
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_STAMP.timetuple()[:6])
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def at(d: date, hh: int, mm: int = 0, ss: int = 0) -> datetime:
+    return datetime(d.year, d.month, d.day, hh, mm, ss)
+
+
+def chunks(seq: Iterable, n: int) -> list[list]:
+    out, cur = [], []
+    for x in seq:
+        cur.append(x)
+        if len(cur) == n:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
