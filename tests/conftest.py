@@ -1,0 +1,90 @@
+"""Shared fixtures: one embedded PostgreSQL for the whole session, in a temporary home.
+
+Tests never touch the developer's ./.onecouncil: ONECOUNCIL_HOME points at a
+temporary folder, and the server started there is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("onecouncil-home")
+    os.environ["ONECOUNCIL_HOME"] = str(path)
+    os.environ.pop("ONECOUNCIL_DATABASE_URL", None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def warehouse(home):
+    from onecouncil.warehouse import connect, server
+    from onecouncil.warehouse.schema import migrate
+
+    srv = server()
+    srv.up()
+    with connect(autocommit=True) as conn:
+        migrate(conn)
+    yield srv
+    srv.down()
+
+
+@pytest.fixture
+def conn(warehouse):
+    """An autocommit connection to an empty warehouse (ops and raw truncated)."""
+    from onecouncil.feeds import FEEDS
+    from onecouncil.warehouse import connect
+
+    with connect(autocommit=True) as c:
+        tables = ["ops.quarantine", "ops.files", "ops.runs"] + [f"raw.{f.table}" for f in FEEDS]
+        c.execute(f"truncate {', '.join(tables)} restart identity cascade")
+        yield c
+
+
+@pytest.fixture
+def settings(home):
+    from onecouncil import settings as _settings
+
+    return _settings.load()
+
+
+@pytest.fixture
+def landing(tmp_path) -> Path:
+    path = tmp_path / "landing"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def drop(landing):
+    """Drop a file into the landing zone: drop('finance/ledger', 'p01.csv', text_or_bytes)."""
+    counter = iter(range(1, 10**6))
+
+    def _drop(folder: str, name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = landing / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        stamp = 1_750_000_000 + next(counter)  # arrival order = drop order
+        os.utime(path, (stamp, stamp))
+        return path
+
+    return _drop
+
+
+@pytest.fixture
+def ingest(conn, landing, settings):
+    """Ingest every declared feed's new files in `landing`; returns their outcomes."""
+    from onecouncil.feeds import FEEDS
+    from onecouncil.ingest.run import ingest_feed
+
+    def _ingest(run_id: str = "test-run"):
+        outcomes = []
+        for feed in FEEDS:
+            outcomes += ingest_feed(conn, feed, landing, run_id=run_id, settings=settings)
+        return outcomes
+
+    return _ingest
