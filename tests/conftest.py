@@ -45,7 +45,7 @@ def conn(warehouse):
         yield c
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def settings(home):
     from onecouncil import settings as _settings
 

@@ -1,0 +1,3 @@
+from onecouncil.cli import main
+
+main()
