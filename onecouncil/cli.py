@@ -6,7 +6,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -85,8 +84,10 @@ def warehouse_url() -> None:
 @app.command()
 def simulate(
     output: Path = typer.Option(..., "--output", help="Landing folder to write the files into."),
-    through: str = typer.Option("2025-26-P06", help="Last fiscal period to simulate, e.g. 2025-26-P06."),
-    scale: float = typer.Option(1.0, help="Row volumes relative to Milton Keynes (10 = ten times)."),
+    through: str = typer.Option("2025-26-P06",
+                                help="Last fiscal period to simulate, e.g. 2025-26-P06."),
+    scale: float = typer.Option(1.0,
+                                help="Row volumes relative to Milton Keynes (10 = ten times)."),
     seed: int = typer.Option(7, help="Random seed; the same seed writes the same bytes."),
 ) -> None:
     """Write realistic, seeded landing files for every feed in contracts/sources.md."""

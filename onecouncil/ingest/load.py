@@ -11,7 +11,7 @@ A process killed mid-COPY leaves nothing behind but the archived bytes.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import psycopg
@@ -48,7 +48,7 @@ def load_file(conn: psycopg.Connection, feed: Feed, path: Path, *, archive_dir: 
     data = path.read_bytes()
     sha = archive.sha256_of(data)
     kept = archive.keep(archive_dir, feed.folder, sha, path.name, data)
-    arrived_at = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    arrived_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     record = dict(sha256=sha, feed=feed.folder, file_name=path.name, arrived_at=arrived_at,
                   size_bytes=len(data), archive_path=str(kept), run_id=run_id)
 
@@ -82,7 +82,7 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
     header = find_header(feed, rows)
     parsed = ParsedFile(feed, header, rows, defaults)
     file_id = conn.execute("select nextval('ops.files_file_id_seq')").fetchone()[0]
-    loaded_at = datetime.now(timezone.utc)
+    loaded_at = datetime.now(UTC)
     columns = [name for name, _ in feed.raw_columns] + [
         "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
     copy = sql.SQL("copy {} ({}) from stdin").format(

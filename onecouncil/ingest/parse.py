@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Iterator
+from collections.abc import Iterator
 
 from onecouncil.feeds.model import Feed
 from onecouncil.ingest import derive
@@ -100,7 +100,7 @@ class ParsedFile:
                 self.snapshots.add(values[snapshot_at])
             for fn in derivations:
                 values.append(fn(values, names))
-            for raw_column, cells_at in header.wide.items():
+            for cells_at in header.wide.values():
                 gathered = {}
                 for at, label in cells_at.items():
                     if at < len(cells) and not is_blank([cells[at]]):
@@ -120,7 +120,8 @@ class ParsedFile:
         try:
             self.control_total = parse_amount(cells[total_at])
         except ValueError as e:
-            raise FileRefused(f"the TOTAL row at line {line} has no readable control total: {e}")
+            raise FileRefused(
+                f"the TOTAL row at line {line} has no readable control total: {e}") from None
         self.control_total_line = line
 
     def _raw(self, cells: list[object]) -> dict[str, str]:

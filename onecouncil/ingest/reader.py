@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import Iterator
+from collections.abc import Iterator
 
 from onecouncil.feeds.model import Feed, normalise_header
 

@@ -8,7 +8,7 @@ outcome in ops.files, so a re-run finds nothing new to do.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import psycopg
 

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Callable
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from onecouncil.feeds.model import Column

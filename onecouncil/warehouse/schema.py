@@ -102,7 +102,8 @@ def _ensure_raw(conn: psycopg.Connection, feed: Feed) -> None:
                      .format(sql.Identifier(f"{feed.table}__current"), table,
                              sql.SQL(", ").join(map(sql.Identifier, feed.replace_scope))))
     conn.execute(sql.SQL("comment on table {} is {}").format(
-        table, sql.Literal(f"{feed.folder}: {feed.description} Current rows: _replaced_at is null.")))
+        table,
+        sql.Literal(f"{feed.folder}: {feed.description} Current rows: _replaced_at is null.")))
 
 
 def migrate(conn: psycopg.Connection) -> None:

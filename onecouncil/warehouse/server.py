@@ -133,7 +133,8 @@ class Server:
     def _ensure_database(self, name: str) -> None:
         admin = self.url("postgres")
         with psycopg.connect(admin, autocommit=True) as conn:
-            exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+            exists = conn.execute("select 1 from pg_database where datname = %s",
+                                  (name,)).fetchone()
             if not exists:
                 conn.execute(f'create database "{name}"')
 

@@ -360,7 +360,8 @@ def test_latest_submission_wins_whatever_order_files_arrive(ingest, drop, conn):
     drop("performance/indicator_values", "late.csv",
          header + "I1,2025-04-30,80,2025-05-09 10:00\nI1,2025-04-30,81,2025-05-08 10:00\n"
          "I2,2025-04-30,5,2025-05-08 10:00\n")
-    drop("performance/indicator_values", "early.csv", header + "I1,2025-04-30,70,2025-05-07 10:00\n")
+    drop("performance/indicator_values", "early.csv",
+         header + "I1,2025-04-30,70,2025-05-07 10:00\n")
     ingest()
     current = conn.execute("select indicator_id, value from raw.performance__indicator_values "
                            "where _replaced_at is null order by 1").fetchall()
