@@ -88,8 +88,9 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
     copy = sql.SQL("copy {} ({}) from stdin").format(
         raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)))
     with conn.cursor() as cur, cur.copy(copy) as pipe:
+        adapt = _adapt if feed.wide else tuple
         for line, values, extra in parsed.rows():
-            pipe.write_row((*_adapt(values), Jsonb(extra) if extra else None,
+            pipe.write_row((*adapt(values), Jsonb(extra) if extra else None,
                             file_id, sha, line, loaded_at))
     parsed.check_whole_file()
 

@@ -46,7 +46,11 @@ class ParsedFile:
     def rows(self) -> Iterator[tuple[int, tuple, dict | None]]:
         """Yield (line number, values in feed.raw_columns order, extra columns) per good row."""
         feed, header = self.feed, self.header
-        plan = [(c, header.positions.get(c.name), parser_for(c)) for c in feed.columns]
+        plan = [(c.name, header.positions.get(c.name), parser_for(c), c.required,
+                 self.defaults.get(c.name)) for c in feed.columns]
+        total_index = next((i for i, c in enumerate(feed.columns)
+                            if c.name == feed.control_total), None) \
+            if feed.control_total in header.positions else None
         total_at = header.positions.get(feed.control_total) if feed.control_total else None
         key_at = [i for i, c in enumerate(feed.columns) if c.name in feed.key]
         snapshot_at = next((i for i, c in enumerate(feed.columns) if c.name == feed.snapshot), None)
@@ -54,35 +58,38 @@ class ParsedFile:
         names = {c.name: i for i, c in enumerate(feed.columns)}
         width = len(header.names)
         seen: dict[tuple, int] = {}
+        column_sum = Decimal(0)
         for line, cells in self.source:
-            if is_blank(cells):
-                continue
-            if is_trailer(cells):
-                self._trailer(line, cells, total_at)
-                continue
+            first = cells[0] if cells else None
+            quick = first.__class__ is str and first[:1].isalnum() and first[:5].upper() != "TOTAL"
+            if not quick:  # the common data row skips these checks
+                if is_blank(cells):
+                    continue
+                if is_trailer(cells):
+                    self._trailer(line, cells, total_at)
+                    continue
             self.rows_read += 1
-            if total_at is not None and total_at < len(cells):
-                try:
-                    self.column_sum += parse_amount(cells[total_at]) or 0
-                except ValueError:
-                    pass  # the row is quarantined below; the totals will then disagree
             errors: list[str] = []
             if len(cells) > width and not is_blank(cells[width:]):
                 errors.append(f"the row has {len(cells)} fields but the header has {width}")
             values: list[object] = []
-            for column, at, parse in plan:
-                raw = cells[at] if at is not None and at < len(cells) else None
+            ncells = len(cells)
+            for name, at, parse, required, default in plan:
                 try:
-                    value = parse(raw)
+                    value = parse(cells[at] if at is not None and at < ncells else None)
                 except ValueError as e:
-                    errors.append(f"{column.name}: {e}")
+                    errors.append(f"{name}: {e}")
                     value = None
                 else:
                     if value is None:
-                        value = self.defaults.get(column.name)
-                        if value is None and column.required:
-                            errors.append(f"{column.name}: a required value is missing")
+                        value = default
+                        if value is None and required:
+                            errors.append(f"{name}: a required value is missing")
                 values.append(value)
+            if total_index is not None and values[total_index] is not None:
+                # every row counts towards the control total, quarantined or not
+                column_sum += values[total_index]
+                self.column_sum = column_sum
             if not errors:
                 key = tuple(_canonical(c) for c in cells) if feed.whole_row_unique \
                     else tuple(values[i] for i in key_at)

@@ -41,6 +41,8 @@ def _text(raw: object) -> str | None:
 
 
 def parse_text(raw: object) -> str | None:
+    if raw.__class__ is str:  # the CSV case, by far the commonest: keep it quick
+        return raw.strip() or None
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # XLSX stores codes like 1001 as numbers
     if isinstance(raw, (datetime, date)):
@@ -125,7 +127,12 @@ def parse_timestamp(raw: object) -> datetime | None:
     return None if text is None else _timestamp_from_text(text)
 
 
+_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+
+
 def _decimal(raw: object, what: str, pounds: bool) -> Decimal | None:
+    if raw.__class__ is str and _PLAIN.match(raw):
+        return Decimal(raw)
     if isinstance(raw, bool):
         raise ValueError(f"{raw!r} is not {what}")
     if isinstance(raw, int):
@@ -236,10 +243,32 @@ _SIMPLE = {
 }
 
 
+def _remembering(parse: Callable[[object], object]) -> Callable[[object], object]:
+    """Remember results for columns whose values repeat (dates, periods, codes, enums)."""
+    known: dict[object, object] = {}
+
+    def remembered(raw: object) -> object:
+        try:
+            return known[raw]
+        except KeyError:
+            value = parse(raw)  # a ValueError is not remembered: the next row says it again
+            if len(known) < 50_000:
+                known[raw] = value
+            return value
+        except TypeError:  # unhashable cell
+            return parse(raw)
+
+    return remembered
+
+
 def parser_for(column: Column) -> Callable[[object], object]:
     """The parser of one column; required-ness is checked by the caller."""
     if column.type == "integer":
-        return _integer_parser(column)
-    if column.type == "enum":
-        return _enum_parser(column)
-    return _SIMPLE[column.type]
+        parse = _integer_parser(column)
+    elif column.type == "enum":
+        parse = _enum_parser(column)
+    else:
+        parse = _SIMPLE[column.type]
+    if column.type in ("text", "amount", "number"):
+        return parse
+    return _remembering(parse)
