@@ -185,8 +185,10 @@ def airflow(ctx: typer.Context) -> None:
 
     server().up()
     ensure_metadata_db(echo=console.print)
-    env = {**os.environ, **airflow_env()}
     binary = _airflow_bin()
+    # `airflow standalone` starts its components as `airflow ...` found on PATH.
+    path = os.pathsep.join([str(Path(binary).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, **airflow_env(), "PATH": path}
     os.execve(binary, [binary, *ctx.args], env)
 
 
