@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -12,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onecouncil import settings as _settings
+from datetime import UTC
 
 app = typer.Typer(
     help="onecouncil: a reporting warehouse for UK councils. State lives under "
@@ -146,6 +149,35 @@ def print_run(run_id: str, all_files: bool = False) -> None:
         console.print("no new files: nothing to load")
 
 
+@contextmanager
+def _watch_files(status, what: str):
+    """Update a status line with the files and rows loaded so far, every second."""
+    from datetime import datetime
+
+    from onecouncil.warehouse import connect
+
+    since = datetime.now(UTC)
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            try:
+                with connect(connect_timeout=2) as conn:
+                    files, rows = conn.execute(
+                        "select count(*), coalesce(sum(rows_loaded), 0) from ops.files "
+                        "where processed_at >= %s", (since,)).fetchone()
+            except Exception:  # the schema may not exist yet on a first run
+                continue
+            status.update(f"{what}: {files:,} files, {rows:,} rows so far")
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+
+
 @app.command()
 def ingest(
     landing: Path = typer.Option(None, "--landing",
@@ -165,7 +197,8 @@ def ingest(
     if not landing.is_dir():
         _fail(f"landing folder {landing} does not exist; create it or pass --landing DIR")
     started = time.monotonic()
-    with console.status(f"running DAG ingest_landing over {landing} ..."):
+    with console.status(f"running DAG ingest_landing over {landing} ...") as status, \
+            _watch_files(status, f"DAG ingest_landing over {landing}"):
         run_id, state = run_dag_in_process("ingest_landing.py", "ingest_landing",
                                            {"landing": str(landing)}, settings,
                                            echo=console.print)
