@@ -25,7 +25,7 @@ warehouse_app = typer.Typer(help="Start, stop and describe the warehouse server.
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
 console = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -25,6 +25,9 @@ _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:[T ](.*))?$")
 _UK_MON = re.compile(r"^(\d{1,2})[- ]([A-Za-z]{3,9})[- ](\d{4})(?:[T ](.*))?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+# Thousands separators (comma or space) only between groups of three digits: "12,3"
+# is a decimal comma or a typo, not 123.
+_GROUPED = re.compile(r"^-?\s*\d{1,3}(?:[, ]\d{3})*(?:\.\d*)?$")
 _FISCAL_YEAR = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2})$")
 _BOOLEANS = {"y": True, "yes": True, "true": True, "1": True,
              "n": False, "no": False, "false": False, "0": False}
@@ -138,7 +141,9 @@ def _decimal(raw: object, what: str, pounds: bool) -> Decimal | None:
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
-        return Decimal(repr(raw))  # shortest text that round-trips: what Excel showed
+        # Excel keeps 15 significant digits; the 16th-17th of a cached formula value
+        # (0.1+0.2 -> 0.30000000000000004) are binary noise, not money.
+        return Decimal(f"{raw:.15g}")
     text = _text(raw)
     if text is None:
         return None
@@ -150,6 +155,9 @@ def _decimal(raw: object, what: str, pounds: bool) -> Decimal | None:
         cleaned = _POUND.sub("", cleaned)
     elif cleaned.endswith("%"):
         cleaned = cleaned[:-1]
+    cleaned = cleaned.strip()
+    if ("," in cleaned or " " in cleaned) and not _GROUPED.match(cleaned):
+        raise ValueError(f"{text!r} is not {what} (misplaced thousands separator)")
     cleaned = cleaned.replace(",", "").replace(" ", "")
     if cleaned.startswith("-") and cleaned[1:2] == "-":
         raise ValueError(f"{text!r} is not {what}")
@@ -199,7 +207,10 @@ def parse_fiscal_year(raw: object) -> str | None:
 
 
 def _integer_parser(column: Column) -> Callable[[object], int | None]:
-    bounds = f" (allowed {column.min}-{column.max})" if column.max is not None else ""
+    if column.max is not None:
+        bounds = f" (allowed {column.min}-{column.max})"
+    else:
+        bounds = f" (allowed {column.min} or more)" if column.min is not None else ""
 
     def parse(raw: object) -> int | None:
         value = parse_number(raw)
