@@ -7,21 +7,23 @@ record per file for the manifest (arrival time, expected outcome, row counts).
 
 from __future__ import annotations
 
+import calendar as _cal
 import csv
 import hashlib
 import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from onecouncil.calendar import FiscalPeriod, FiscalYear
+from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear
 
 YEAR = FiscalYear(2025)  # the simulated fiscal year
 PRIOR_YEAR = FiscalYear(2024)
@@ -85,8 +87,9 @@ def month_end(y: int, m: int) -> date:
     return nxt - timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)
 def uk(d: date | None) -> str:
-    return "" if d is None else d.strftime("%d/%m/%Y")
+    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
 def iso(d: date | None) -> str:
@@ -99,12 +102,13 @@ def _last_sunday(y: int, m: int) -> date:
 
 
 def london_to_epoch(local: datetime) -> float:
-    """Seconds since the epoch of a Europe/London wall-clock time (BST rule built in)."""
-    bst_start = datetime.combine(_last_sunday(local.year, 3), datetime.min.time()) + timedelta(hours=1)
-    bst_end = datetime.combine(_last_sunday(local.year, 10), datetime.min.time()) + timedelta(hours=1)
-    offset = timedelta(hours=1) if bst_start <= local - timedelta(hours=0) < bst_end else timedelta(0)
-    utc = local - offset
-    return (utc - datetime(1970, 1, 1)).total_seconds()
+    """Seconds since the epoch of a Europe/London wall-clock time (the BST rule built in,
+    so the result does not depend on the machine's time zone data)."""
+    midnight = datetime.min.time()
+    bst_start = datetime.combine(_last_sunday(local.year, 3), midnight) + timedelta(hours=1)
+    bst_end = datetime.combine(_last_sunday(local.year, 10), midnight) + timedelta(hours=2)
+    offset = timedelta(hours=1) if bst_start <= local < bst_end else timedelta(0)
+    return (local - offset - datetime(1970, 1, 1)).total_seconds()
 
 
 def periods_to(through: FiscalPeriod) -> list[FiscalPeriod]:
@@ -114,6 +118,14 @@ def periods_to(through: FiscalPeriod) -> list[FiscalPeriod]:
 
 def quarters_ended(through: FiscalPeriod) -> list[int]:
     return [q for q in (1, 2, 3, 4) if min(through.period, 12) >= 3 * q]
+
+
+def quarter_snapshots(through: FiscalPeriod) -> list[tuple[int, FiscalQuarter]]:
+    """Quarter ends a quarterly snapshot feed reports: 2024-25 Q4 (the position the year
+    starts from, so every run has one and Q1 has a quarter to compare with) and every
+    2025-26 quarter ended by `through`. The int counts quarters from 0 (2024-25 Q4)."""
+    return [(0, FiscalQuarter(PRIOR_YEAR, 4))] + [
+        (q, FiscalQuarter(YEAR, q)) for q in quarters_ended(through)]
 
 
 # ----------------------------------------------------------------------------- money
@@ -136,12 +148,52 @@ def pence_to_str(p: int, style: str = "plain") -> str:
 
 def parse_amount(text: str) -> Decimal:
     """Parse an amount as the contract allows (used by tests and self-checks)."""
-    t = text.strip().replace("Â£", "").replace("£", "").replace("\ufffd", "").replace(",", "").strip()
+    t = text.strip()
+    for junk in ("Â£", "£", "\ufffd", ","):
+        t = t.replace(junk, "")
+    t = t.strip()
     neg = t.startswith("(") and t.endswith(")")
     if neg:
         t = t[1:-1]
     value = Decimal(t)
     return -value if neg else value
+
+
+# ----------------------------------------------------------------------------- bad rows
+
+def insert_bad(rng: np.random.Generator, rows: list[list[str]],
+               items: list[tuple[list[str], str, int]]) -> tuple[list[list[str]], Bad]:
+    """Insert deliberately bad rows at random places.
+
+    items: (row, reason, after) -- the bad row goes somewhere after original row
+    `after` (-1 for anywhere). Returns the new rows and which of them are bad.
+    """
+    placed: dict[int, list[tuple[list[str], str]]] = {}
+    for row, reason, after in items:
+        lo = after + 1
+        t = int(rng.integers(lo, len(rows) + 1)) if len(rows) + 1 > lo else len(rows)
+        placed.setdefault(t, []).append((row, reason))
+    out: list[list[str]] = []
+    bad = Bad()
+    for i in range(len(rows) + 1):
+        for row, reason in placed.get(i, []):
+            bad.add(len(out), reason)
+            out.append(row)
+        if i < len(rows):
+            out.append(rows[i])
+    return out, bad
+
+
+def invalid_date(d: date) -> str:
+    """A UK-looking date that does not exist, in d's month (31/04/2025, 32/05/2025)."""
+    last = _cal.monthrange(d.year, d.month)[1]
+    return f"{last + 1:02d}/{d.month:02d}/{d.year}"
+
+
+def us_date(d: date, rng: np.random.Generator) -> str:
+    """A US-order date in d's month that cannot be read as UK (day > 12)."""
+    day = int(rng.integers(13, 29))
+    return f"{d.month:02d}/{day:02d}/{d.year}"
 
 
 # ----------------------------------------------------------------------------- names
@@ -172,7 +224,8 @@ def person_names(rng: np.random.Generator, n: int) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     while len(out) < n:
-        name = f"{FIRST_NAMES[rng.integers(len(FIRST_NAMES))]} {SURNAMES[rng.integers(len(SURNAMES))]}"
+        first = FIRST_NAMES[rng.integers(len(FIRST_NAMES))]
+        name = f"{first} {SURNAMES[rng.integers(len(SURNAMES))]}"
         if name not in seen:
             seen.add(name)
             out.append(name)
@@ -235,11 +288,11 @@ class Landing:
         return path, rel
 
     def _record(self, feed: str, rel: str, data: bytes, arrived_at: datetime, outcome: str,
-                rows_read: int, bad: Bad | None, first_data_line: int, note: str,
+                rows_read: int, bad: Bad | None, line_of: Callable[[int], int], note: str,
                 extra: dict | None) -> LandingFile:
         quarantine = []
         if bad is not None and outcome == "loaded":
-            quarantine = [{"line": first_data_line + i, "reason": r} for i, r in sorted(bad.rows.items())]
+            quarantine = [{"line": line_of(i), "reason": r} for i, r in sorted(bad.rows.items())]
         rec = LandingFile(
             feed=feed, path=rel, arrived_at=arrived_at, expected_outcome=outcome,
             rows_read=rows_read if outcome != "duplicate" else 0,
@@ -286,7 +339,7 @@ class Landing:
         path, rel = self._target(feed, name)
         path.write_bytes(data)
         return self._record(feed, rel, data, arrived_at, outcome, len(rows), bad,
-                            len(title_rows) + 2, note, extra)
+                            _csv_lines(rows, bad, len(title_rows) + 2), note, extra)
 
     def write_xlsx(
         self,
@@ -352,14 +405,30 @@ class Landing:
         path, rel = self._target(feed, name)
         path.write_bytes(data)
         return self._record(feed, rel, data, arrived_at, "loaded", len(rows), bad,
-                            header_row + 1, note, extra)
+                            lambda i: header_row + 1 + i, note, extra)
 
-    def duplicate(self, original: LandingFile, name: str, arrived_at: datetime, note: str) -> LandingFile:
+    def duplicate(self, original: LandingFile, name: str, arrived_at: datetime,
+                  note: str) -> LandingFile:
         """Drop the same bytes again under another name."""
         data = (self.root / original.path).read_bytes()
         path, rel = self._target(original.feed, name)
         path.write_bytes(data)
-        return self._record(original.feed, rel, data, arrived_at, "duplicate", 0, None, 0, note, None)
+        return self._record(original.feed, rel, data, arrived_at, "duplicate", 0, None,
+                            lambda i: i, note, None)
+
+
+def _csv_lines(rows: Sequence[Sequence[str]], bad: Bad | None,
+               first: int) -> Callable[[int], int]:
+    """Data row index -> the file line its record starts on (1-based), counting the new
+    lines inside quoted fields of the rows before it, as a text editor would."""
+    if bad is None or not bad.rows:
+        return lambda i: first + i
+    last = max(bad.rows)
+    starts, line = [], first
+    for row in rows[:last + 1]:
+        starts.append(line)
+        line += 1 + sum(f.count("\n") for f in row if "\n" in f)
+    return lambda i: starts[i]
 
 
 _CORE_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -392,15 +461,3 @@ def _deterministic_xlsx(data: bytes, cached: dict[str, str]) -> bytes:
 
 def at(d: date, hh: int, mm: int = 0, ss: int = 0) -> datetime:
     return datetime(d.year, d.month, d.day, hh, mm, ss)
-
-
-def chunks(seq: Iterable, n: int) -> list[list]:
-    out, cur = [], []
-    for x in seq:
-        cur.append(x)
-        if len(cur) == n:
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
-    return out
