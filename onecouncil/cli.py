@@ -237,6 +237,26 @@ def demo(
     warehouse_up()
     simulate(output=landing, through=through, scale=scale, seed=seed)
     ingest(landing=landing, all_files=False)
+    _check_against_manifest(landing)
+
+
+def _check_against_manifest(landing: Path) -> None:
+    import json
+
+    from onecouncil.simulate.check import mismatches
+    from onecouncil.warehouse import connect
+
+    manifest = json.loads((landing / "_simulation" / "manifest.json").read_text())
+    with connect() as conn:
+        problems = mismatches(conn, manifest)
+    if problems:
+        for line in problems[:20]:
+            console.print(f"  {line}", soft_wrap=True)
+        _fail(f"{len(problems)} of {len(manifest['files'])} simulated files were not loaded as "
+              "the simulator expected; the first are listed above. If $ONECOUNCIL_HOME holds "
+              "an earlier demo with another seed or scale, run `make clean` and try again.")
+    console.print(f"check: all {len(manifest['files'])} simulated files are in ops.files with "
+                  "the outcome and row counts the simulator expected")
 
 
 def main() -> None:  # pragma: no cover - entry point for `python -m onecouncil`

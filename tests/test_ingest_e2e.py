@@ -74,6 +74,14 @@ def test_ingest_dag_loads_what_was_simulated_and_a_rerun_changes_nothing(conn, s
     assert [r[0] for r in second] == ["duplicate"]
     assert counts(conn) == before
 
+    # The demo's self-check still sees the first delivery, and names a file that differs.
+    from onecouncil.simulate.check import mismatches
+
+    assert mismatches(conn, manifest) == []
+    wrong = {**manifest, "files": [dict(manifest["files"][0], rows_loaded=-1)]}
+    [problem] = mismatches(conn, wrong)
+    assert Path(manifest["files"][0]["path"]).name in problem
+
 
 def test_ingest_of_a_missing_folder_says_what_to_do(warehouse, tmp_path):
     done = run_cli("ingest", "--landing", str(tmp_path / "nowhere"))
