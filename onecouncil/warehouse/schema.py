@@ -68,6 +68,20 @@ create table if not exists ops.quarantine (
     raw jsonb not null
 );
 create index if not exists quarantine_file on ops.quarantine (file_id);
+
+-- One row per data-quality check per run: dbt data tests and GX expectations alike.
+create table if not exists ops.check_results (
+    run_id text not null,
+    check_name text not null,
+    source text not null check (source in ('dbt', 'gx')),
+    relation text,
+    severity text not null check (severity in ('blocking', 'warning')),
+    status text not null check (status in ('pass', 'fail', 'error', 'skipped')),
+    failing_rows bigint,
+    message text,
+    checked_at timestamptz not null default now(),
+    primary key (run_id, source, check_name)
+);
 """
 
 META_COLUMNS = [

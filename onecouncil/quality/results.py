@@ -1,0 +1,95 @@
+"""Check results as stored in ops.check_results, and the verdict a pack reads.
+
+Both kinds of check (dbt data tests, GX expectations) land in the same table,
+each `blocking` or `warning`. A pack reads one verdict: any blocking check that
+did not pass makes it a draft, with those failures listed first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import psycopg
+
+
+@dataclass(frozen=True, order=True)
+class CheckResult:
+    source: str  # 'dbt' or 'gx'
+    check_name: str
+    relation: str | None
+    severity: str  # 'blocking' or 'warning'
+    status: str  # 'pass', 'fail', 'error' or 'skipped'
+    failing_rows: int | None = None
+    message: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("fail", "error")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    run_id: str | None
+    results: tuple[CheckResult, ...] = field(default_factory=tuple)
+
+    @property
+    def blocking_failures(self) -> list[CheckResult]:
+        return [r for r in self.results if r.failed and r.severity == "blocking"]
+
+    @property
+    def warnings(self) -> list[CheckResult]:
+        return [r for r in self.results if r.failed and r.severity == "warning"]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.results if r.status == "pass")
+
+    @property
+    def is_final(self) -> bool:
+        """A pack may be final only when checks ran and no blocking check failed."""
+        return self.run_id is not None and not self.blocking_failures
+
+
+def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult]) -> tuple[int, int]:
+    """Replace the run's results of each source given; update ops.runs' counts.
+
+    Returns (checks_failed, checks_warned) for the run: blocking failures and
+    failed warnings across every source stored for it.
+    """
+    results = list(results)
+    with conn.transaction():
+        for source in sorted({r.source for r in results}):
+            conn.execute("delete from ops.check_results where run_id = %s and source = %s",
+                         (run_id, source))
+        with conn.cursor().copy(
+                "copy ops.check_results (run_id, check_name, source, relation, severity, status,"
+                " failing_rows, message) from stdin") as copy:
+            for r in results:
+                copy.write_row((run_id, r.check_name, r.source, r.relation, r.severity, r.status,
+                                r.failing_rows, r.message))
+        failed, warned = conn.execute(
+            "select count(*) filter (where severity = 'blocking' and status in ('fail','error')),"
+            " count(*) filter (where severity = 'warning' and status in ('fail','error'))"
+            " from ops.check_results where run_id = %s", (run_id,)).fetchone()
+        conn.execute("update ops.runs set checks_failed = %s, checks_warned = %s "
+                     "where run_id = %s", (failed, warned, run_id))
+    return failed, warned
+
+
+def latest_verdict(conn: psycopg.Connection, dag_id: str = "transform") -> Verdict:
+    """The verdict of the newest finished run of `dag_id` that stored check results."""
+    row = conn.execute(
+        "select r.run_id from ops.runs r where r.dag_id = %s and r.finished_at is not null "
+        "and exists (select 1 from ops.check_results c where c.run_id = r.run_id) "
+        "order by r.finished_at desc limit 1", (dag_id,)).fetchone()
+    if row is None:
+        return Verdict(run_id=None)
+    return verdict(conn, row[0])
+
+
+def verdict(conn: psycopg.Connection, run_id: str) -> Verdict:
+    rows = conn.execute(
+        "select source, check_name, relation, severity, status, failing_rows, message "
+        "from ops.check_results where run_id = %s", (run_id,)).fetchall()
+    return Verdict(run_id=run_id, results=tuple(sorted(CheckResult(*r) for r in rows)))
