@@ -40,7 +40,8 @@ def conn(warehouse):
     from onecouncil.warehouse import connect
 
     with connect(autocommit=True) as c:
-        tables = ["ops.check_results", "ops.quarantine", "ops.files", "ops.runs"] + [f"raw.{f.table}" for f in FEEDS]
+        tables = ["ops.check_results", "ops.quarantine", "ops.files", "ops.runs"]
+        tables += [f"raw.{f.table}" for f in FEEDS]
         c.execute(f"truncate {', '.join(tables)} restart identity cascade")
         yield c
 
