@@ -1,0 +1,29 @@
+-- reference/cost_centres: Cost centres (about 600) and their service; a full snapshot.
+-- Reference data keeps every version (replaced rows too): history is needed to
+-- place a cost centre in the structure in force at each period's end.
+
+with source as (
+
+    select * from {{ source('raw', 'reference__cost_centres') }}
+
+),
+
+renamed as (
+
+    select
+        cost_centre,
+        cost_centre_name,
+        service_code,
+        budget_manager,
+        active_from,
+        active_to,
+        _file_id as file_id,
+        _sha256 as sha256,
+        _line_number as line_number,
+        _loaded_at as loaded_at,
+        _replaced_at as replaced_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,26 @@
+-- reference/directorates: Directorates; a full snapshot each time.
+-- Reference data keeps every version (replaced rows too): history is needed to
+-- place a cost centre in the structure in force at each period's end.
+
+with source as (
+
+    select * from {{ source('raw', 'reference__directorates') }}
+
+),
+
+renamed as (
+
+    select
+        directorate_code,
+        directorate_name,
+        director,
+        _file_id as file_id,
+        _sha256 as sha256,
+        _line_number as line_number,
+        _loaded_at as loaded_at,
+        _replaced_at as replaced_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,1 @@
+"""Transformations: the dbt project in dbt/, run in-process (onecouncil.transform.dbt)."""

@@ -1,0 +1,75 @@
+"""Run the dbt project in dbt/ in-process against the warehouse.
+
+dbt reads its connection only from ONECOUNCIL_DBT_* environment variables
+(dbt/profiles.yml), derived here from the warehouse URL, so the embedded server's
+Unix socket and a configured server work alike and no secret is written to disk.
+Everything dbt generates goes under $ONECOUNCIL_HOME/dbt, never into the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from onecouncil import settings as _settings
+from onecouncil.settings import REPO_ROOT
+
+PROJECT_DIR = REPO_ROOT / "dbt"
+
+
+def _connection_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    # libpq lets ?host= name a socket directory; it wins over the netloc.
+    host = query.get("host", [None])[0] or parts.hostname or "localhost"
+    port = query.get("port", [None])[0] or parts.port or 5432
+    return {
+        "ONECOUNCIL_DBT_HOST": unquote(host),
+        "ONECOUNCIL_DBT_PORT": str(port),
+        "ONECOUNCIL_DBT_USER": unquote(parts.username or query.get("user", ["postgres"])[0]),
+        "ONECOUNCIL_DBT_PASSWORD": unquote(parts.password or query.get("password", [""])[0]),
+        "ONECOUNCIL_DBT_DBNAME": unquote(parts.path.lstrip("/")) or "warehouse",
+    }
+
+
+def dbt_env(settings: _settings.Settings | None = None) -> dict[str, str]:
+    """The environment dbt needs: connection, target/log folders, profiles dir and vars."""
+    from onecouncil.warehouse import server
+
+    settings = settings or _settings.load()
+    env = _connection_env(server(settings).url())
+    env.update({
+        "DBT_TARGET_PATH": str(settings.home / "dbt" / "target"),
+        "DBT_LOG_PATH": str(settings.home / "dbt" / "logs"),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_PROJECT_DIR": str(PROJECT_DIR),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    })
+    return env
+
+
+def dbt_vars(settings: _settings.Settings | None = None) -> dict[str, str]:
+    settings = settings or _settings.load()
+    return {"council_name": settings.council_name}
+
+
+def run_dbt(args: list[str], settings: _settings.Settings | None = None):
+    """Invoke dbt (e.g. ["build"]) in this process; returns the dbtRunnerResult.
+
+    dbt is not safe to run twice at once in one process: callers run it serially.
+    """
+    from dbt.cli.main import dbtRunner
+
+    settings = settings or _settings.load()
+    env = dbt_env(settings)
+    os.environ.update(env)
+    Path(env["DBT_TARGET_PATH"]).mkdir(parents=True, exist_ok=True)
+    Path(env["DBT_LOG_PATH"]).mkdir(parents=True, exist_ok=True)
+    command = list(args)
+    if command and command[0] in {"build", "run", "test", "compile", "show", "seed", "snapshot",
+                                  "parse", "list", "ls", "docs"} and "--vars" not in command:
+        command += ["--vars", json.dumps(dbt_vars(settings))]
+    command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    return dbtRunner().invoke(command)
