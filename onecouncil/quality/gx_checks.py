@@ -1,0 +1,231 @@
+"""Run the Great Expectations suites of expectations/ against the warehouse.
+
+The GX file context lives in $ONECOUNCIL_HOME/gx (never in git) and is rebuilt
+from expectations/*.py at every call: data source, assets, batch definitions,
+suites, validation definitions and one checkpoint are added or updated, so the
+code is the only source of truth. Data Docs are written to
+$ONECOUNCIL_HOME/gx/uncommitted/data_docs/local_site/index.html.
+
+GX takes seconds to import and to initialise, so it is imported inside the
+functions here only; nothing a DAG file imports at parse time pulls it in.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import logging
+import os
+import re
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from onecouncil.quality.results import CheckResult
+from onecouncil.settings import REPO_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+DATASOURCE = "warehouse"
+CHECKPOINT = "onecouncil"
+# GX substitutes ${...} from the environment, so the URL (and any password in
+# it) is never written into gx/great_expectations.yml.
+URL_VARIABLE = "ONECOUNCIL_GX_WAREHOUSE_URL"
+
+# Seconds spent in each step of the last call, for logs and the README.
+timings: dict[str, float] = {}
+
+
+def gx_root(settings: Settings) -> Path:
+    return settings.home / "gx"
+
+
+def docs_index(settings: Settings) -> Path:
+    return gx_root(settings) / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def sqlalchemy_url(libpq_url: str) -> str:
+    """postgresql://... (libpq) -> postgresql+psycopg://... (SQLAlchemy, psycopg 3)."""
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", libpq_url)
+
+
+def load_suites():
+    """Every Suite defined by the expectations/*.py modules, in file order."""
+    found = []
+    for path in sorted(EXPECTATIONS_DIR.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        spec = importlib.util.spec_from_file_location(f"onecouncil_expectations.{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        # dataclasses look their module up in sys.modules while the file runs.
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        if hasattr(module, "suites"):
+            found += module.suites()
+    names = [s.name for s in found]
+    if len(names) != len(set(names)):
+        raise ValueError(f"two suites share a name in {EXPECTATIONS_DIR}: {sorted(names)}")
+    return found
+
+
+def _check_name(suite_name: str, expectation) -> str:
+    described = expectation.description or (
+        f"{expectation.expectation_type} {getattr(expectation, 'column', '') or ''}".strip())
+    return f"{suite_name}: {described}"
+
+
+def _severity(expectation) -> str:
+    return (expectation.meta or {}).get("severity", "blocking")
+
+
+@contextmanager
+def _locked(root: Path):
+    # Two runs sharing a home (a backfill beside a scheduled run) must not
+    # rewrite the file context under each other.
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".onecouncil.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _missing_relations(settings: Settings, relations) -> list[str]:
+    from onecouncil.warehouse import connect
+
+    with connect(settings, autocommit=True) as conn:
+        return [r for r in relations
+                if conn.execute("select to_regclass(%s)", (r,)).fetchone()[0] is None]
+
+
+def _skipped(suite, missing: list[str]) -> list[CheckResult]:
+    message = (f"not checked: {', '.join(missing)} does not exist yet "
+               "(the transform has not built it)")
+    return [CheckResult(source="gx", check_name=_check_name(suite.name, e),
+                        relation=suite.relation, severity=_severity(e), status="skipped",
+                        message=message) for e in suite.expectations]
+
+
+def _to_result(suite, expectation_result) -> CheckResult:
+    config = expectation_result.expectation_config
+    meta = config.meta or {}
+    severity = meta.get("severity", "blocking")
+    described = config.description or f"{config.type} {config.kwargs.get('column', '')}".strip()
+    result = expectation_result.result or {}
+    exception = expectation_result.exception_info or {}
+    if exception.get("raised_exception"):
+        message = (exception.get("exception_message") or "the check could not run").strip()
+        return CheckResult("gx", f"{suite.name}: {described}", suite.relation, severity,
+                           "error", None, message[:2000])
+
+    failing = result.get("unexpected_count")
+    if failing is None and config.type == "unexpected_rows_expectation":
+        failing = result.get("observed_value")
+    status = "pass" if expectation_result.success else "fail"
+    message = None
+    if status == "fail":
+        examples = result.get("partial_unexpected_list") or []
+        message = f"{failing} rows failed" if failing is not None else "failed"
+        if examples:
+            message += "; for example: " + ", ".join(str(v) for v in examples[:5])
+        if failing is None and result.get("observed_value") is not None:
+            message = f"observed {result['observed_value']}"
+    return CheckResult("gx", f"{suite.name}: {described}", suite.relation, severity, status,
+                       int(failing) if isinstance(failing, int | float) else None, message)
+
+
+def run_suites(settings: Settings, run_id: str, *, suites=None,
+               build_docs: bool = True) -> list[CheckResult]:
+    """Validate the warehouse with every suite (or those named); one CheckResult each check.
+
+    A suite whose relation does not exist yet (marts not built) gives `skipped`
+    results, not an error. `run_id` tags the GX run so Data Docs list runs by it.
+    """
+    from onecouncil.warehouse import server
+
+    timings.clear()
+    started = time.perf_counter()
+    selected = load_suites()
+    if suites is not None:
+        wanted = set(suites)
+        unknown = wanted - {s.name for s in selected}
+        if unknown:
+            raise ValueError(f"no such suite: {', '.join(sorted(unknown))}")
+        selected = [s for s in selected if s.name in wanted]
+    timings["import"] = time.perf_counter() - started  # loading the suites imports GX
+
+    results: list[CheckResult] = []
+    runnable = []
+    missing_by_suite = {}
+    needed = sorted({r for s in selected for r in s.needed})
+    missing_all = set(_missing_relations(settings, needed))
+    for suite in selected:
+        missing = [r for r in suite.needed if r in missing_all]
+        if missing:
+            missing_by_suite[suite.name] = missing
+            results += _skipped(suite, missing)
+        else:
+            runnable.append(suite)
+    if not runnable:
+        log.warning("GX: nothing to check, every suite's relation is missing")
+        return results
+
+    os.environ[URL_VARIABLE] = sqlalchemy_url(server(settings).url())
+    root = gx_root(settings)
+    with _locked(root):
+        import great_expectations as gx
+        from great_expectations.checkpoint import UpdateDataDocsAction
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        step = time.perf_counter()
+        context = gx.get_context(mode="file", project_root_dir=str(settings.home))
+        if context.variables.progress_bars is None or context.variables.progress_bars.globally:
+            # Progress bars fill Airflow task logs with carriage returns.
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            context.variables.save()
+        datasource = context.data_sources.add_or_update_postgres(
+            name=DATASOURCE, connection_string="${" + URL_VARIABLE + "}")
+        definitions = []
+        for suite in runnable:
+            asset_name = suite.name
+            if asset_name in {a.name for a in datasource.assets}:
+                datasource.delete_asset(asset_name)
+            if suite.query:
+                query = suite.query.strip()
+                if not re.match(r"(?i)select\s", query):  # GX takes only SELECT ..., not WITH
+                    query = f"select * from ({query}) as q"
+                asset = datasource.add_query_asset(name=asset_name, query=query)
+            else:
+                schema, table = suite.relation.split(".", 1)
+                asset = datasource.add_table_asset(name=asset_name, table_name=table,
+                                                   schema_name=schema)
+            batch = asset.add_batch_definition_whole_table("current")
+            gx_suite = context.suites.add_or_update(gx.ExpectationSuite(
+                name=suite.name, expectations=[e.copy() for e in suite.expectations],
+                meta={"relation": suite.relation}))
+            definitions.append(context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)))
+        actions = [UpdateDataDocsAction(name="data_docs")] if build_docs else []
+        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+            name=CHECKPOINT, validation_definitions=definitions, actions=actions,
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
+        timings["context"] = time.perf_counter() - step
+
+        step = time.perf_counter()
+        outcome = checkpoint.run(run_id=RunIdentifier(run_name=run_id))
+        timings["run"] = time.perf_counter() - step
+
+    by_name = {s.name: s for s in runnable}
+    for validation in outcome.run_results.values():
+        suite = by_name[validation.suite_name]
+        results += [_to_result(suite, r) for r in validation.results]
+    timings["total"] = time.perf_counter() - started
+    log.info("GX: %d checks (%d skipped) in %.1fs (import %.1fs, context %.1fs, run %.1fs)%s",
+             len(results), sum(r.status == "skipped" for r in results), timings["total"],
+             timings["import"], timings["context"], timings["run"],
+             f"; Data Docs: {docs_index(settings)}" if build_docs else "")
+    return results
