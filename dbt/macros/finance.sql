@@ -13,9 +13,10 @@
     end
 {%- endmacro %}
 
-{#- Variance % = variance / |current budget| as a percent; empty when the budget is 0. -#}
+{#- Variance % = variance / |current budget| as a percent; empty when the budget is 0.
+    Not rounded here: a rounded 0.50 on an Amber line would contradict its RAG; packs round. -#}
 {% macro finance_variance_pct(variance, budget) -%}
-    case when {{ budget }} <> 0 then round({{ variance }} * 100 / abs({{ budget }}), 2) end
+    case when {{ budget }} <> 0 then {{ variance }} * 100 / abs({{ budget }}) end
 {%- endmacro %}
 
 {#- Movement = this period's variance - last period's variance for the same line; empty
