@@ -1,0 +1,79 @@
+"""Report packs (contracts/packs.md): which packs exist, and one call to render one.
+
+    from onecouncil.packs import render_pack
+    paths = render_pack(conn, "finance-outturn", "2025-26", "P05", home / "packs", verdict)
+
+writes <output>/2025-26/P05/finance-outturn.{html,pdf,json,xlsx}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import psycopg
+
+from onecouncil.quality.results import Verdict
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: str
+    public: bool
+    template: str
+    cadence: str  # 'monthly', 'quarterly' or 'annual': which period labels it takes
+    build: Callable[[psycopg.Connection, str, int], tuple[dict, dict]]
+    module: ModuleType
+
+    def extras(self, figures: dict, lineage: dict, period: Any) -> dict[str, bytes]:
+        fn = getattr(self.module, "extras", None)
+        return fn(figures, lineage, period) if fn else {}
+
+    def context(self, figures: dict) -> dict[str, Any]:
+        fn = getattr(self.module, "context", None)
+        return fn(figures) if fn else {}
+
+
+def _pack(module: ModuleType, cadence: str = "monthly") -> Pack:
+    return Pack(module.NAME, module.TITLE, module.PUBLIC, module.TEMPLATE, cadence,
+                module.build, module)
+
+
+def _registry() -> dict[str, Pack]:
+    from onecouncil.packs import finance_outturn, transparency_spend
+
+    return {p.name: p for p in (_pack(finance_outturn), _pack(transparency_spend))}
+
+
+PACKS: dict[str, Pack] = _registry()
+
+
+def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_label: str | int,
+                output_dir: Path | str, verdict: Verdict, *, pdf: bool = True) -> list[Path]:
+    """Build the pack's figures from the marts and write its files; returns their paths.
+
+    `period_label` is P01..P13 (also 'P5' or 5) for monthly packs. A verdict that is not
+    final (checks not run, or a blocking check failed) renders the pack as a DRAFT.
+    """
+    from onecouncil.packs import render
+
+    try:
+        spec = PACKS[pack]
+    except KeyError:
+        raise KeyError(f"no pack {pack!r}; known: {', '.join(sorted(PACKS))}") from None
+    period = render.parse_period(fiscal_year, period_label)
+    if spec.cadence == "monthly" and period.period is None:
+        raise ValueError(f"{pack} is monthly: give a period P01-P13, not {period_label!r}")
+    figures, lineage = spec.build(conn, fiscal_year, period.period)
+    return render.render(
+        spec.name, title=spec.title, public=spec.public, template=spec.template, period=period,
+        output_dir=output_dir, figures=figures, lineage=lineage, verdict=verdict,
+        extras=spec.extras(figures, lineage, period), extra_context=spec.context(figures),
+        pdf=pdf)
+
+
+__all__ = ["PACKS", "Pack", "render_pack"]
