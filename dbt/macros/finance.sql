@@ -1,22 +1,24 @@
-{#- The council's RAG rule (rules.md "Finance"), written once and used at cost centre,
+{#- Arguments may be expressions, hence the parentheses.
+    The council's RAG rule (rules.md "Finance"), written once and used at cost centre,
     service, directorate and council level. Thresholds are dbt vars.
     Compared as variance x 100 against pct x |budget| so no rounding of a percentage
     can move a line across a boundary: exactly 0.5% is Green, exactly 2% is Amber. -#}
 {% macro finance_rag(variance, budget) -%}
     case
-        when {{ variance }} <= 0 then 'Green'
-        when {{ budget }} = 0 then
-            case when {{ variance }} > {{ var('zero_budget_red_above') }} then 'Red' else 'Amber' end
-        when {{ variance }} * 100 > {{ var('rag_red_above_pct') }} * abs({{ budget }}) then 'Red'
-        when {{ variance }} * 100 > {{ var('rag_amber_above_pct') }} * abs({{ budget }}) then 'Amber'
+        when ({{ variance }}) <= 0 then 'Green'
+        when ({{ budget }}) = 0 then
+            case when ({{ variance }}) > {{ var('zero_budget_red_above') }} then 'Red' else 'Amber' end
+        when ({{ variance }}) * 100 > {{ var('rag_red_above_pct') }} * abs({{ budget }}) then 'Red'
+        when ({{ variance }}) * 100 > {{ var('rag_amber_above_pct') }} * abs({{ budget }}) then 'Amber'
         else 'Green'
     end
 {%- endmacro %}
 
 {#- Variance % = variance / |current budget| as a percent; empty when the budget is 0.
-    Not rounded here: a rounded 0.50 on an Amber line would contradict its RAG; packs round. -#}
+    Six decimals: enough that a rounded figure never contradicts its RAG (a £0.01 overspend
+    of a £100,000 budget reads 0.500010 and is Amber), and a fixed scale for Power BI. -#}
 {% macro finance_variance_pct(variance, budget) -%}
-    case when {{ budget }} <> 0 then {{ variance }} * 100 / abs({{ budget }}) end
+    case when ({{ budget }}) <> 0 then round(({{ variance }}) * 100 / abs({{ budget }}), 6) end
 {%- endmacro %}
 
 {#- Movement = this period's variance - last period's variance for the same line; empty
