@@ -13,7 +13,7 @@ usually published elsewhere in the pack.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 SUPPRESSED = "<5"
 
@@ -23,9 +23,15 @@ def primary(value: int | None, threshold: int = 5) -> bool:
 
 
 def suppress_mask(table: Sequence[Sequence[int | None]], *, threshold: int = 5,
-                  totals: bool = False) -> list[list[bool]]:
-    """Which cells to suppress. `totals=True`: the last row and column are totals, chosen
-    for secondary suppression only when no inner cell of the line can be."""
+                  totals: bool = False, people_columns: Iterable[int] | None = None
+                  ) -> list[list[bool]]:
+    """Which cells to suppress.
+
+    `totals=True`: the last row and column are totals, chosen for secondary suppression
+    only when no inner cell of the line can be. `people_columns`: the columns that count
+    people (primary suppression applies only there); None means every column does.
+    Any column may take secondary suppression.
+    """
     grid = [list(row) for row in table]
     if any(len(row) != len(grid[0]) for row in grid):
         raise ValueError("every row of the table must have the same number of cells")
@@ -34,7 +40,8 @@ def suppress_mask(table: Sequence[Sequence[int | None]], *, threshold: int = 5,
             if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
                 raise ValueError(f"counts must be whole numbers of at least 0, not {v!r}")
     n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
-    mask = [[primary(v, threshold) for v in row] for row in grid]
+    people = set(range(n_cols)) if people_columns is None else set(people_columns)
+    mask = [[c in people and primary(v, threshold) for c, v in enumerate(row)] for row in grid]
 
     def lines():
         for r in range(n_rows):
@@ -70,9 +77,11 @@ def suppress_mask(table: Sequence[Sequence[int | None]], *, threshold: int = 5,
 
 
 def suppress(table: Sequence[Sequence[int | None]], *, threshold: int = 5,
-             totals: bool = False) -> list[list[str]]:
+             totals: bool = False, people_columns: Iterable[int] | None = None
+             ) -> list[list[str]]:
     """The table as text for a public pack: `<5` where suppressed, '' for None, else 1,234."""
-    mask = suppress_mask(table, threshold=threshold, totals=totals)
+    mask = suppress_mask(table, threshold=threshold, totals=totals,
+                         people_columns=people_columns)
     return [[SUPPRESSED if hidden else ("" if v is None else f"{v:,}")
              for v, hidden in zip(row, row_mask, strict=True)]
             for row, row_mask in zip(table, mask, strict=True)]

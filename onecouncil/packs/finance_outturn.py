@@ -122,27 +122,8 @@ def build(conn: psycopg.Connection, fiscal_year: str, period: int) -> tuple[dict
 
 
 def directorate_chart(directorates: list[dict[str, Any]]) -> dict[str, Any]:
-    return bar_chart([(d["directorate_name"], d["variance"] or Decimal(0),
+    return render.bar_chart([(d["directorate_name"], d["variance"] or Decimal(0),
                        render.thousands(d["variance"])) for d in directorates])
-
-
-def bar_chart(items: list[tuple[str, Decimal, str]], width: int = 640, label_width: int = 190,
-              value_width: int = 80, bar_height: int = 22, gap: int = 10) -> dict[str, Any]:
-    """Geometry of a horizontal bar chart whose bars start at zero, negative to the left."""
-    values = [Decimal(v) for _, v, _ in items]
-    low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
-    plot_left, plot_width = label_width, width - label_width - value_width
-    scale = Decimal(plot_width) / (high - low) if high != low else Decimal(0)
-    zero_x = plot_left + float((0 - low) * scale)
-    bars = []
-    for i, (label, value, display) in enumerate(items):
-        w = float(abs(value) * scale)
-        x = zero_x - w if value < 0 else zero_x
-        bars.append({"label": label, "short_label": label if len(label) <= 28 else label[:27] + "…",
-                     "display": display, "negative": value < 0, "x": round(x, 1),
-                     "w": round(w, 1), "y": gap + i * (bar_height + gap), "h": bar_height})
-    return {"width": width, "height": gap + len(items) * (bar_height + gap),
-            "label_width": label_width, "zero_x": round(zero_x, 1), "bars": bars}
 
 
 # ---------------------------------------------------------------- xlsx

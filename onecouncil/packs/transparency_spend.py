@@ -73,7 +73,8 @@ def build(conn: psycopg.Connection, fiscal_year: str, period: int) -> tuple[dict
     names = sorted(areas)
     grid = [[areas[n][0], areas[n][1], areas[n][0] + areas[n][1]] for n in names]
     grid.append([len(organisations), len(individuals), len(payments)])
-    shown = disclosure.suppress(grid, totals=True)
+    # Only payments to individuals count people; the others may be hidden to protect them.
+    shown = disclosure.suppress(grid, totals=True, people_columns=[1])
     by_area = [{"service_area": n, "organisations": shown[i][0], "individuals": shown[i][1],
                 "payments": shown[i][2], "amount": areas[n][2]} for i, n in enumerate(names)]
     total_row = {"service_area": "All service areas", "organisations": shown[-1][0],
