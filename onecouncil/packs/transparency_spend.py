@@ -63,7 +63,9 @@ def build(conn: psycopg.Connection, fiscal_year: str, period: int) -> tuple[dict
                                                       "payments": 0, "amount": Decimal(0)})
         s["payments"] += 1
         s["amount"] += p["amount"]
-    top = sorted(suppliers.values(), key=lambda s: (-s["amount"], s["supplier_name"]))
+    # A supplier whose refunds outweigh its payments is not one "we paid most".
+    top = sorted((s for s in suppliers.values() if s["amount"] > 0),
+                 key=lambda s: (-s["amount"], s["supplier_name"]))
 
     areas: dict[str, list[Any]] = {}
     for p in payments:

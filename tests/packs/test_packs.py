@@ -280,6 +280,7 @@ def test_transparency_page_never_names_individuals(marts, final_verdict, tmp_pat
     suppliers = html[html.index('id="suppliers"'):html.index('id="areas"')]
     assert "Redacted personal data" not in suppliers
     assert suppliers.index("Roadworks plc") < suppliers.index("Acme Care Ltd")
+    assert "Stationers" not in suppliers  # a net refund is not a top supplier
     assert "7 payments, £42,100.50 in total" in html
     assert 'href="transparency-spend.csv"' in html
 
