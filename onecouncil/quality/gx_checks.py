@@ -70,6 +70,13 @@ def load_suites():
     return found
 
 
+def _quietly(delete, name: str) -> None:
+    try:
+        delete(name)
+    except Exception as exc:  # absent, or unreadable: either way it is rebuilt
+        log.debug("GX: nothing to delete for %s (%s)", name, exc)
+
+
 def _check_name(suite_name: str, expectation) -> str:
     described = expectation.description or (
         f"{expectation.expectation_type} {getattr(expectation, 'column', '') or ''}".strip())
@@ -149,6 +156,7 @@ def run_suites(settings: Settings, run_id: str, *, suites=None,
     timings.clear()
     started = time.perf_counter()
     selected = load_suites()
+    all_names = [s.name for s in selected]
     if suites is not None:
         wanted = set(suites)
         unknown = wanted - {s.name for s in selected}
@@ -183,36 +191,41 @@ def run_suites(settings: Settings, run_id: str, *, suites=None,
 
         step = time.perf_counter()
         context = gx.get_context(mode="file", project_root_dir=str(settings.home))
-        if context.variables.progress_bars is None or context.variables.progress_bars.globally:
+        bars = context.variables.progress_bars
+        bars = bars.to_dict() if hasattr(bars, "to_dict") else dict(bars or {})
+        if bars.get("globally", True):
             # Progress bars fill Airflow task logs with carriage returns.
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
             context.variables.save()
-        datasource = context.data_sources.add_or_update_postgres(
+        # Rebuilt from code at every call, in dependency order (checkpoint ->
+        # validation definitions -> assets -> data source): reusing stored assets
+        # across calls in one process loses their data context (GX 1.24), and
+        # code is the only source of truth anyway.
+        _quietly(context.checkpoints.delete, CHECKPOINT)
+        for name in all_names:
+            _quietly(context.validation_definitions.delete, name)
+        if DATASOURCE in context.data_sources.all():
+            context.data_sources.delete(DATASOURCE)
+        datasource = context.data_sources.add_postgres(
             name=DATASOURCE, connection_string="${" + URL_VARIABLE + "}")
         definitions = []
         for suite in runnable:
-            asset_name = suite.name
-            if asset_name in {a.name for a in datasource.assets}:
-                datasource.delete_asset(asset_name)
-            if suite.query:
-                query = suite.query.strip()
-                if not re.match(r"(?i)select\s", query):  # GX takes only SELECT ..., not WITH
-                    query = f"select * from ({query}) as q"
-                asset = datasource.add_query_asset(name=asset_name, query=query)
-            else:
-                schema, table = suite.relation.split(".", 1)
-                asset = datasource.add_table_asset(name=asset_name, table_name=table,
-                                                   schema_name=schema)
+            # A table is a query asset too: GX 1.x deprecates table assets' schema_name.
+            query = (suite.query or f"select * from {suite.relation}").strip()
+            if not re.match(r"(?i)select\s", query):  # GX takes only SELECT ..., not WITH
+                query = f"select * from ({query}) as q"
+            asset = datasource.add_query_asset(name=suite.name, query=query)
             batch = asset.add_batch_definition_whole_table("current")
             gx_suite = context.suites.add_or_update(gx.ExpectationSuite(
                 name=suite.name, expectations=[e.copy() for e in suite.expectations],
                 meta={"relation": suite.relation}))
-            definitions.append(context.validation_definitions.add_or_update(
+            definitions.append(context.validation_definitions.add(
                 gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)))
         actions = [UpdateDataDocsAction(name="data_docs")] if build_docs else []
-        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+        context.checkpoints.add(gx.Checkpoint(
             name=CHECKPOINT, validation_definitions=definitions, actions=actions,
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
+        checkpoint = context.checkpoints.get(CHECKPOINT)
         timings["context"] = time.perf_counter() - step
 
         step = time.perf_counter()
