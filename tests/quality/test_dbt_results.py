@@ -88,3 +88,14 @@ def test_meta_severity_overrides_and_is_validated(tmp_path):
 def test_missing_artifacts_say_what_is_missing(tmp_path):
     with pytest.raises(DbtArtifactsError, match="run_results.json not found"):
         from_run_results(tmp_path / "run_results.json", tmp_path / "manifest.json")
+
+
+def test_importing_the_check_modules_does_not_import_gx():
+    # DAG files import these at parse time; GX takes seconds to import.
+    import subprocess
+    import sys
+
+    code = ("import sys, onecouncil.quality.run, onecouncil.quality.gx_checks; "
+            "print('great_expectations' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
