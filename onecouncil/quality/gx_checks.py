@@ -67,6 +67,11 @@ def load_suites():
     names = [s.name for s in found]
     if len(names) != len(set(names)):
         raise ValueError(f"two suites share a name in {EXPECTATIONS_DIR}: {sorted(names)}")
+    for suite in found:
+        # the check name is part of ops.check_results' key
+        checks = [_check_name(suite.name, e) for e in suite.expectations]
+        if len(checks) != len(set(checks)):
+            raise ValueError(f"two expectations of suite {suite.name} share a description")
     return found
 
 
