@@ -1,0 +1,199 @@
+"""The dbt project against a real warehouse: a small simulated quarter, built once.
+
+One `dbt build` (models, data tests, unit tests) per module, then a second to show the
+marts rebuild identically. Every assertion compares the marts with the raw data or
+with the column spec in docs/finance-marts.md, never with constants copied from SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from onecouncil.settings import REPO_ROOT
+
+MART_SPEC = REPO_ROOT / "docs" / "finance-marts.md"
+BROKEN_COST_CENTRE = "CCZZZZ"  # in no reference snapshot
+BROKEN_ACCOUNT = "ZZ999"
+
+
+def _spec_columns() -> dict[str, list[str]]:
+    """Mart name -> columns in order, as docs/finance-marts.md lists them."""
+    text = MART_SPEC.read_text()
+    spec = {}
+    for name, body in re.findall(r"^## marts\.(\w+)[^\n]*\n(.*?)(?:\n\n|\Z)", text, re.S | re.M):
+        flat = " ".join(body.split())
+        while re.search(r"\([^()]*\)", flat):  # notes in brackets hold commas of their own
+            flat = re.sub(r"\([^()]*\)", "", flat)
+        flat = flat.split(". ")[0]  # the list is the paragraph's first sentence
+        cols = [re.sub(r"^then ", "", c.strip()).rstrip(".").strip() for c in flat.split(",")]
+        spec[name] = cols
+    return spec
+
+
+def _rows(conn, sql: str, *params) -> list[tuple]:
+    return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def built(warehouse, settings, tmp_path_factory):
+    """Simulate 2025-26 P01-P03 at 5% scale, add broken ledger lines, ingest, dbt build."""
+    from onecouncil.calendar import FiscalPeriod
+    from onecouncil.feeds import FEEDS
+    from onecouncil.ingest.run import ingest_feed
+    from onecouncil.simulate import simulate
+    from onecouncil.transform.dbt import run_dbt
+    from onecouncil.warehouse import connect
+
+    landing = tmp_path_factory.mktemp("dbt-landing")
+    simulate(landing, FiscalPeriod.parse("2025-26-P03"), scale=0.05, seed=3)
+    with connect(autocommit=True) as conn:
+        tables = ["ops.check_results", "ops.quarantine", "ops.files", "ops.runs"]
+        tables += [f"raw.{f.table}" for f in FEEDS]
+        conn.execute(f"truncate {', '.join(tables)} restart identity cascade")
+        for feed in FEEDS:
+            ingest_feed(conn, feed, landing, run_id="dbt-test", settings=settings)
+        known_cc, known_account = conn.execute(
+            "select cost_centre, account_code from raw.finance__ledger"
+            " where cost_centre <> 'CC9999' and account_code <> '49990' limit 1").fetchone()
+        # P12 of the same year: lines the reference data does not know, in a period of
+        # their own so the simulated periods stay as delivered.
+        ledger = landing / "finance" / "ledger"
+        ledger.mkdir(parents=True, exist_ok=True)
+        (ledger / "broken_p12.csv").write_text(
+            "transaction_id,posting_date,fiscal_year,period,cost_centre,account_code,amount\n"
+            f"BROKEN-1,2026-03-15,2025-26,12,{BROKEN_COST_CENTRE},{known_account},1234.56\n"
+            f"BROKEN-2,2026-03-15,2025-26,12,{known_cc},{BROKEN_ACCOUNT},-20.01\n")
+        ledger_feed = next(f for f in FEEDS if f.folder == "finance/ledger")
+        outcomes = ingest_feed(conn, ledger_feed, landing, run_id="dbt-test", settings=settings)
+        assert [o.outcome for o in outcomes] == ["loaded"]
+
+        first = run_dbt(["build"], settings)
+        snapshot_first = _mart_contents(conn)
+        second = run_dbt(["build"], settings)
+        snapshot_second = _mart_contents(conn)
+        yield {"first": first, "second": second, "known_cc": known_cc,
+               "snapshots": (snapshot_first, snapshot_second)}
+
+
+MARTS = ["finance_outturn", "finance_outturn_service", "finance_outturn_directorate",
+         "finance_outturn_council", "forecast_compliance", "finance_unmapped_lines",
+         "payments", "transparency_spend"]
+
+
+def _mart_contents(conn) -> dict[str, list[tuple]]:
+    return {m: _rows(conn, f"select * from marts.{m} order by 1, 2, 3, 4, 5, 6, 7, 8")
+            for m in MARTS}
+
+
+@pytest.fixture
+def db(built):
+    from onecouncil.warehouse import connect
+
+    with connect(autocommit=True) as conn:
+        yield conn
+
+
+def test_build_succeeds_and_every_unit_test_passes(built):
+    result = built["first"]
+    assert result.success, result.exception
+    by_type: dict[str, list] = {}
+    for r in result.result.results:
+        by_type.setdefault(str(r.node.resource_type), []).append(r)
+    unit = by_type["unit_test"]
+    assert len(unit) >= 16
+    assert all(str(r.status) == "pass" for r in unit), [
+        (r.node.name, str(r.status)) for r in unit if str(r.status) != "pass"]
+    data_tests = by_type["test"]
+    failed = [(r.node.name, str(r.status)) for r in data_tests if str(r.status) != "pass"]
+    assert not failed
+    assert "assert_ledger_reconciles" in {r.node.name for r in data_tests}
+
+
+def test_every_data_test_states_its_severity_for_ops_check_results(built):
+    result = built["first"]
+    for r in result.result.results:
+        if str(r.node.resource_type) != "test":
+            continue
+        config = r.node.config
+        severity = config.severity.lower()
+        assert config.meta.get("severity") == {"error": "blocking", "warn": "warning"}[severity], \
+            r.node.name
+
+
+def test_marts_have_the_spec_columns_in_order(db, built):
+    spec = _spec_columns()
+    assert set(spec) == set(MARTS)
+    for mart, columns in spec.items():
+        actual = [c for (c,) in _rows(
+            db, "select column_name from information_schema.columns"
+                " where table_schema = 'marts' and table_name = %s order by ordinal_position",
+            mart)]
+        assert actual == columns, mart
+
+
+def test_council_actuals_equal_the_raw_ledger_year_to_date(db, built):
+    council = _rows(db, "select fiscal_year, period, actual_ytd, current_budget"
+                        " from marts.finance_outturn_council order by 1, 2")
+    assert [p for _, p, _, _ in council] == [1, 2, 3, 12]  # periods with data only
+    for fiscal_year, period, actual_ytd, budget in council:
+        (raw,) = db.execute(
+            "select sum(amount) from raw.finance__ledger where _replaced_at is null"
+            " and fiscal_year = %s and period <= %s", (fiscal_year, period)).fetchone()
+        assert actual_ytd == raw, period
+        (raw_budget,) = db.execute(
+            "select sum(current_budget) from raw.finance__budget where _replaced_at is null"
+            " and fiscal_year = %s", (fiscal_year,)).fetchone()
+        assert budget == raw_budget
+    # every level adds up to the council
+    for mart in ("finance_outturn", "finance_outturn_service", "finance_outturn_directorate"):
+        sums = _rows(db, f"select period, sum(actual_ytd), sum(forecast_outturn) from marts.{mart}"
+                         " group by 1 order by 1")
+        assert sums == _rows(db, "select period, actual_ytd, forecast_outturn"
+                                 " from marts.finance_outturn_council order by 1"), mart
+
+
+def test_unknown_cost_centre_and_account_land_in_unmapped(db, built):
+    listed = _rows(db, "select source, cost_centre, account_code, reason, lines, amount"
+                       " from marts.finance_unmapped_lines where period = 12"
+                       " and (cost_centre = %s or account_code = %s)",
+                   BROKEN_COST_CENTRE, BROKEN_ACCOUNT)
+    assert sorted(listed) == sorted([
+        ("ledger", BROKEN_COST_CENTRE, listed[0][2] if listed[0][1] == BROKEN_COST_CENTRE
+         else listed[1][2], "cost centre not in reference data", 1, Decimal("1234.56")),
+        ("ledger", built["known_cc"], BROKEN_ACCOUNT, "account not in reference data", 1,
+         Decimal("-20.01")),
+    ])
+    unmapped = dict(_rows(db, "select period, actual_ytd from marts.finance_outturn"
+                              " where is_unmapped order by period"))
+    # UNMAPPED at P12 = UNMAPPED at P3 + everything unmapped that arrived after (P12's lines)
+    assert unmapped[12] - unmapped[3] == Decimal("1234.56") + Decimal("-20.01")
+    listed_ytd = _rows(db, "select period, sum(amount) from marts.finance_unmapped_lines"
+                           " where source = 'ledger' group by 1 order by 1")
+    assert listed_ytd == sorted(unmapped.items())
+    directorate = _rows(db, "select actual_ytd from marts.finance_outturn_directorate"
+                            " where period = 12 and directorate_code = 'UNMAPPED'")
+    assert directorate == [(unmapped[12],)]
+
+
+def test_second_build_gives_identical_marts(built):
+    assert built["second"].success
+    first, second = built["snapshots"]
+    assert all(first[m] for m in MARTS), [m for m in MARTS if not first[m]]
+    assert first == second
+
+
+def test_individuals_never_named(db, built):
+    raw_individuals = _rows(db, "select count(*) from raw.finance__payments where"
+                                " _replaced_at is null and lower(trim(supplier_name))"
+                                " = 'redacted personal data'")[0][0]
+    assert raw_individuals > 0
+    shown = _rows(db, "select distinct supplier_name, supplier_id is null from marts.payments"
+                      " where is_individual")
+    assert shown == [("Redacted personal data", True)]
+    assert _rows(db, "select count(*) from marts.payments where is_individual")[0][0] \
+        == raw_individuals
+    small = _rows(db, "select count(*) from marts.transparency_spend where abs(amount) < 500")
+    assert small == [(0,)]
