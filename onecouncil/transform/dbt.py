@@ -3,12 +3,13 @@
 dbt reads its connection only from ONECOUNCIL_DBT_* environment variables
 (dbt/profiles.yml), derived here from the warehouse URL, so the embedded server's
 Unix socket and a configured server work alike and no secret is written to disk.
+The dbt var `council_name` follows ONECOUNCIL_COUNCIL_NAME (dbt/dbt_project.yml), the
+same name ingestion gives payments files without a body column.
 Everything dbt generates goes under $ONECOUNCIL_HOME/dbt, never into the checkout.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -35,7 +36,7 @@ def _connection_env(url: str) -> dict[str, str]:
 
 
 def dbt_env(settings: _settings.Settings | None = None) -> dict[str, str]:
-    """The environment dbt needs: connection, target/log folders, profiles dir and vars."""
+    """The environment dbt needs: connection, target/log folders, profiles dir, council name."""
     from onecouncil.warehouse import server
 
     settings = settings or _settings.load()
@@ -46,13 +47,9 @@ def dbt_env(settings: _settings.Settings | None = None) -> dict[str, str]:
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_PROJECT_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "ONECOUNCIL_COUNCIL_NAME": settings.council_name,  # dbt var council_name
     })
     return env
-
-
-def dbt_vars(settings: _settings.Settings | None = None) -> dict[str, str]:
-    settings = settings or _settings.load()
-    return {"council_name": settings.council_name}
 
 
 def run_dbt(args: list[str], settings: _settings.Settings | None = None):
@@ -67,9 +64,4 @@ def run_dbt(args: list[str], settings: _settings.Settings | None = None):
     os.environ.update(env)
     Path(env["DBT_TARGET_PATH"]).mkdir(parents=True, exist_ok=True)
     Path(env["DBT_LOG_PATH"]).mkdir(parents=True, exist_ok=True)
-    command = list(args)
-    if command and command[0] in {"build", "run", "test", "compile", "show", "seed", "snapshot",
-                                  "parse", "list", "ls", "docs"} and "--vars" not in command:
-        command += ["--vars", json.dumps(dbt_vars(settings))]
-    command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    return dbtRunner().invoke(command)
+    return dbtRunner().invoke(list(args))

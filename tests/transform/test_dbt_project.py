@@ -197,3 +197,23 @@ def test_individuals_never_named(db, built):
         == raw_individuals
     small = _rows(db, "select count(*) from marts.transparency_spend where abs(amount) < 500")
     assert small == [(0,)]
+
+
+def test_dbt_env_from_a_configured_server_and_the_embedded_socket(tmp_path, warehouse, settings):
+    from onecouncil.settings import Settings
+    from onecouncil.transform.dbt import PROJECT_DIR, dbt_env
+
+    configured = Settings(home=tmp_path, database_url="postgresql://etl:p%40ss@db.example:6543/wh",
+                          airflow_database_url=None, council_name="Testshire Council")
+    env = dbt_env(configured)
+    assert {k: env[k] for k in env if k.startswith("ONECOUNCIL_")} == {
+        "ONECOUNCIL_DBT_HOST": "db.example", "ONECOUNCIL_DBT_PORT": "6543",
+        "ONECOUNCIL_DBT_USER": "etl", "ONECOUNCIL_DBT_PASSWORD": "p@ss",
+        "ONECOUNCIL_DBT_DBNAME": "wh", "ONECOUNCIL_COUNCIL_NAME": "Testshire Council"}
+    assert env["DBT_TARGET_PATH"] == str(tmp_path / "dbt" / "target")
+    assert env["DBT_PROFILES_DIR"] == str(PROJECT_DIR)
+
+    embedded = dbt_env(settings)  # the session's embedded server: a socket directory
+    assert embedded["ONECOUNCIL_DBT_HOST"] == str(settings.pgdata)
+    assert embedded["ONECOUNCIL_DBT_DBNAME"] == "warehouse"
+    assert embedded["ONECOUNCIL_DBT_PASSWORD"] == ""
