@@ -35,6 +35,12 @@ def airflow_env(settings: _settings.Settings | None = None, quiet: bool = False)
         # Cosmos asks for this at import and warns when it is missing.
         "AIRFLOW__OPENLINEAGE__NAMESPACE": "onecouncil",
     }
+    # dbt (run by Cosmos inside tasks) connects with these; no secret is written to disk.
+    from onecouncil.transform.dbt import dbt_env
+
+    env.update({k: v for k, v in dbt_env(settings).items()
+                if k.startswith("ONECOUNCIL_DBT_") or k in {"DBT_SEND_ANONYMOUS_USAGE_STATS",
+                                                            "ONECOUNCIL_COUNCIL_NAME"}})
     if quiet:
         env["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "WARNING"
     # A value the operator set explicitly wins over ours.

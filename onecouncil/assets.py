@@ -10,3 +10,14 @@ from onecouncil.feeds.model import Feed
 def raw_asset(feed: Feed) -> Asset:
     """Updated whenever a file of `feed` loads; later DAGs are scheduled on these."""
     return Asset(name=f"raw.{feed.table}", uri=f"x-onecouncil://raw/{feed.table}", group="raw")
+
+
+def marts_asset(subject: str) -> Asset:
+    """Updated when the transform has rebuilt and checked the marts of `subject` (e.g. finance)."""
+    return Asset(name=f"marts.{subject}", uri=f"x-onecouncil://marts/{subject}", group="marts")
+
+
+# The raw feeds whose arrival makes the finance marts stale.
+FINANCE_INPUTS = ("reference/directorates", "reference/services", "reference/cost_centres",
+                  "reference/accounts", "finance/ledger", "finance/budget", "finance/forecast",
+                  "finance/payments")

@@ -209,6 +209,81 @@ def ingest(
               f"{settings.logs / 'airflow'} or run `onecouncil airflow standalone`", code=2)
 
 
+def _run_dag(dag_file: str, dag_id: str, conf: dict, what: str) -> str:
+    from onecouncil.airflow_runner import run_dag_in_process
+
+    settings = _settings.load()
+    started = time.monotonic()
+    with console.status(f"running DAG {dag_id} ({what}) ..."):
+        run_id, state = run_dag_in_process(dag_file, dag_id, conf, settings, echo=console.print)
+    console.print(f"DAG {dag_id} run {run_id}: {state} in {time.monotonic() - started:.1f}s")
+    if state != "success":
+        _fail(f"the {dag_id} DAG run ended {state}; see the task logs under "
+              f"{settings.logs / 'airflow'} or run `onecouncil airflow standalone`", code=2)
+    return run_id
+
+
+def _print_verdict() -> None:
+    from onecouncil.quality.results import latest_verdict
+    from onecouncil.warehouse import connect
+
+    with connect() as conn:
+        verdict = latest_verdict(conn)
+    console.print(f"data checks: {verdict.passed} passed, {len(verdict.warnings)} warned, "
+                  f"{len(verdict.blocking_failures)} blocking failed")
+    for r in verdict.blocking_failures[:10]:
+        console.print(f"  blocking: {r.check_name} ({r.relation}): {r.message or r.status}",
+                      soft_wrap=True)
+    if not verdict.is_final:
+        console.print("[bold]packs will be marked DRAFT - data checks failed[/bold]")
+
+
+def transform_and_render(periods: list, output: Path | None) -> None:
+    """Run the transform DAG, then the monthly pack DAG for `periods`; list the packs."""
+    _run_dag("transform.py", "transform", {}, "dbt build and data checks")
+    _print_verdict()
+    conf = {"period": ",".join(str(p) for p in periods),
+            "output": str(output) if output else None}
+    _run_dag("finance_packs.py", "finance_monthly_packs", conf,
+             f"finance packs for {conf['period']}")
+    settings = _settings.load()
+    root = (output or settings.output).expanduser().resolve()
+    table = Table(title=f"Packs written under {root}")
+    for name in ("period", "pack", "files"):
+        table.add_column(name, overflow="fold")
+    for p in periods:
+        folder = root / str(p.year) / f"P{p.period:02d}"
+        for pack in ("finance-outturn", "transparency-spend"):
+            files = sorted(f.name for f in folder.glob(f"{pack}.*"))
+            table.add_row(str(p), pack, ", ".join(files) if files else "not written")
+    console.print(table)
+
+
+@app.command()
+def run(
+    period: str = typer.Option(..., "--period", help="Fiscal period, e.g. 2025-26-P06."),
+    landing: Path = typer.Option(None, "--landing",
+                                 help="Landing folder to ingest first (default: skip ingestion)."),
+    output: Path = typer.Option(None, "--output",
+                                help="Pack folder (default $ONECOUNCIL_HOME/output)."),
+) -> None:
+    """Ingest (optional), transform and check, then render the period's finance packs.
+
+    Runs the ingest_landing, transform and finance_monthly_packs DAGs in-process,
+    through Airflow, and prints where the packs are. A pack whose blocking data
+    checks failed is written marked DRAFT - data checks failed.
+    """
+    from onecouncil.calendar import FiscalPeriod
+
+    try:
+        chosen = FiscalPeriod.parse(period)
+    except ValueError as e:
+        _fail(str(e))
+    if landing is not None:
+        ingest(landing=landing, all_files=False)
+    transform_and_render([chosen], output)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
                                "help_option_names": []})
 def airflow(ctx: typer.Context) -> None:
@@ -231,13 +306,17 @@ def demo(
     scale: float = typer.Option(1.0, help="Row volumes relative to Milton Keynes."),
     seed: int = typer.Option(7, help="Random seed for the simulator."),
 ) -> None:
-    """Start the warehouse, simulate the council's files and ingest them through Airflow."""
+    """Start the warehouse, simulate the council's files, ingest them, build the marts,
+    check them and render the finance packs for every simulated period, all through Airflow."""
     settings = _settings.load()
     landing = settings.home / "demo" / "landing"
     warehouse_up()
     simulate(output=landing, through=through, scale=scale, seed=seed)
     ingest(landing=landing, all_files=False)
     _check_against_manifest(landing)
+    from onecouncil.calendar import FiscalPeriod, periods_through
+
+    transform_and_render(periods_through(FiscalPeriod.parse(through)), None)
 
 
 def _check_against_manifest(landing: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from onecouncil import settings as _settings
 from onecouncil.feeds import feed_by_folder
 from onecouncil.ingest.run import ingest_feed, unknown_folders
-from onecouncil.warehouse import connect, server
-from onecouncil.warehouse.schema import migrate
+from onecouncil.pipelines.runs import open_run
+from onecouncil.warehouse import connect
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +20,7 @@ def landing_folder(param: str | None) -> Path:
 
 def prepare_run(run_id: str, dag_id: str, landing: Path, period: str | None = None) -> None:
     """Start (or check) the warehouse, bring its schemas up to date, open the run record."""
-    server().up()
-    with connect(autocommit=True) as conn:
-        migrate(conn)
-        conn.execute(
-            """insert into ops.runs (run_id, dag_id, period) values (%s, %s, %s)
-               on conflict (run_id) do update set started_at = now(), finished_at = null,
-                   outcome = 'running'""",
-            (run_id, dag_id, period))
+    open_run(run_id, dag_id, period)
     for folder in unknown_folders(landing):
         log.warning("landing folder %s is not a declared feed; its files are left where they are",
                     landing / folder)

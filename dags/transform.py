@@ -1,0 +1,75 @@
+"""
+### Transform (airflow DAG `transform`)
+
+Builds the warehouse's marts from the raw layer with dbt, then checks them.
+
+- Runs when any finance or reference feed has loaded a file (Assets `raw.<feed>`
+  from `ingest_landing`), or on demand (`onecouncil run`).
+- `dbt_build` runs one `dbt build` of the project in `dbt/` (dbt in-process):
+  every model and its tests, in dependency order, two threads. One task, not
+  one per model: see the README's "Why one dbt task" for what Cosmos's
+  per-model and watcher modes cost and where they broke.
+- `check_quality` stores every dbt data test and Great Expectations check in
+  `ops.check_results`, each `blocking` or `warning`, and counts them in
+  `ops.runs`. A failed blocking check does not stop the packs: they are
+  rendered marked `DRAFT - data checks failed`.
+- Publishes the Asset `marts.finance` when done.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, get_current_context, task
+
+from onecouncil.assets import FINANCE_INPUTS, marts_asset, raw_asset
+from onecouncil.feeds import feed_by_folder
+from onecouncil.pipelines.transform import DAG_ID
+
+OWNER = {"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=1)}
+
+
+def _any_of(assets):
+    schedule = assets[0]
+    for asset in assets[1:]:
+        schedule = schedule | asset
+    return schedule
+
+
+@dag(
+    dag_id=DAG_ID,
+    schedule=_any_of([raw_asset(feed_by_folder(f)) for f in FINANCE_INPUTS]),
+    start_date=pendulum.datetime(2025, 4, 1, tz="Europe/London"),
+    catchup=False,
+    max_active_runs=1,  # two builds of the same tables would overwrite each other
+    tags=["transform", "dbt", "marts"],
+    doc_md=__doc__,
+    default_args=OWNER,
+)
+def transform():
+    @task
+    def start() -> None:
+        """Open the run in `ops.runs`."""
+        from onecouncil.pipelines.runs import open_run
+
+        open_run(get_current_context()["run_id"], DAG_ID)
+
+    @task(retries=0)  # a failed build is a data or code problem a retry will not fix
+    def dbt_build() -> dict:
+        """`dbt build`: every model, then its tests; keeps run_results.json for the checks."""
+        from onecouncil.pipelines import transform as pipeline
+
+        return pipeline.dbt_build(get_current_context()["run_id"])
+
+    @task(trigger_rule="all_done", outlets=[marts_asset("finance")])
+    def check_quality() -> dict:
+        """Store dbt test and GX results, close the run; fail only if dbt itself failed."""
+        from onecouncil.pipelines import transform as pipeline
+
+        return pipeline.check(get_current_context()["run_id"])
+
+    start() >> dbt_build() >> check_quality()
+
+
+transform_dag = transform()
