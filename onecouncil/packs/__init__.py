@@ -68,7 +68,13 @@ def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_la
     period = render.parse_period(fiscal_year, period_label)
     if spec.cadence == "monthly" and period.period is None:
         raise ValueError(f"{pack} is monthly: give a period P01-P13, not {period_label!r}")
-    figures, lineage = spec.build(conn, fiscal_year, period.period)
+    if spec.cadence == "quarterly" and not period.label.startswith("Q"):
+        raise ValueError(f"{pack} is quarterly: give a quarter Q1-Q4, not {period_label!r}")
+    if spec.cadence == "annual" and period.label != "year":
+        raise ValueError(f"{pack} is annual: give 'year', not {period_label!r}")
+    # monthly packs build from a period number, quarterly from a quarter number
+    number = int(period.label[1]) if spec.cadence == "quarterly" else period.period
+    figures, lineage = spec.build(conn, fiscal_year, number)
     return render.render(
         spec.name, title=spec.title, public=spec.public, template=spec.template, period=period,
         output_dir=output_dir, figures=figures, lineage=lineage, verdict=verdict,
