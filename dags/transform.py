@@ -3,8 +3,8 @@
 
 Builds the warehouse's marts from the raw layer with dbt, then checks them.
 
-- Runs when any finance or reference feed has loaded a file (Assets `raw.<feed>`
-  from `ingest_landing`), or on demand (`onecouncil run`).
+- Runs when any feed has loaded a file (Assets `raw.<feed>` from
+  `ingest_landing`), or on demand (`onecouncil run`).
 - `dbt_build` runs one `dbt build` of the project in `dbt/` (dbt in-process):
   every model and its tests, in dependency order, two threads. One task, not
   one per model: see the README's "Why one dbt task" for what Cosmos's
@@ -13,7 +13,8 @@ Builds the warehouse's marts from the raw layer with dbt, then checks them.
   `ops.check_results`, each `blocking` or `warning`, and counts them in
   `ops.runs`. A failed blocking check does not stop the packs: they are
   rendered marked `DRAFT - data checks failed`.
-- Publishes the Asset `marts.finance` when done.
+- Publishes the Assets `marts.finance`, `marts.performance`, `marts.risk` and
+  `marts.audit` when done.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 
-from onecouncil.assets import FINANCE_INPUTS, marts_asset, raw_asset
-from onecouncil.feeds import feed_by_folder
+from onecouncil.assets import MART_SUBJECTS, marts_asset, raw_asset
+from onecouncil.feeds import FEEDS
 from onecouncil.pipelines.transform import DAG_ID
 
 OWNER = {"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=1)}
@@ -39,7 +40,7 @@ def _any_of(assets):
 
 @dag(
     dag_id=DAG_ID,
-    schedule=_any_of([raw_asset(feed_by_folder(f)) for f in FINANCE_INPUTS]),
+    schedule=_any_of([raw_asset(f) for f in FEEDS]),
     start_date=pendulum.datetime(2025, 4, 1, tz="Europe/London"),
     catchup=False,
     max_active_runs=1,  # two builds of the same tables would overwrite each other
@@ -62,7 +63,7 @@ def transform():
 
         return pipeline.dbt_build(get_current_context()["run_id"])
 
-    @task(trigger_rule="all_done", outlets=[marts_asset("finance")])
+    @task(trigger_rule="all_done", outlets=[marts_asset(s) for s in MART_SUBJECTS])
     def check_quality() -> dict:
         """Store dbt test and GX results, close the run; fail only if dbt itself failed."""
         from onecouncil.pipelines import transform as pipeline

@@ -17,7 +17,6 @@ def marts_asset(subject: str) -> Asset:
     return Asset(name=f"marts.{subject}", uri=f"x-onecouncil://marts/{subject}", group="marts")
 
 
-# The raw feeds whose arrival makes the finance marts stale.
-FINANCE_INPUTS = ("reference/directorates", "reference/services", "reference/cost_centres",
-                  "reference/accounts", "finance/ledger", "finance/budget", "finance/forecast",
-                  "finance/payments")
+
+# The subjects whose marts the transform DAG rebuilds and checks.
+MART_SUBJECTS = ("finance", "performance", "risk", "audit")

@@ -238,50 +238,71 @@ def _print_verdict() -> None:
         console.print("[bold]packs will be marked DRAFT - data checks failed[/bold]")
 
 
-def transform_and_render(periods: list, output: Path | None) -> None:
-    """Run the transform DAG, then the monthly pack DAG for `periods`; list the packs."""
+def transform() -> None:
+    """Run the transform DAG and say what its checks decided."""
     _run_dag("transform.py", "transform", {}, "dbt build and data checks")
     _print_verdict()
-    conf = {"period": ",".join(str(p) for p in periods),
-            "output": str(output) if output else None}
-    _run_dag("finance_packs.py", "finance_monthly_packs", conf,
-             f"finance packs for {conf['period']}")
-    settings = _settings.load()
-    root = (output or settings.output).expanduser().resolve()
+
+
+def render_packs(periods: list, quarters: list, output: Path | None) -> None:
+    """Run the monthly and quarterly pack DAGs for these periods and quarters; list the packs."""
+    from onecouncil.packs import PACKS
+
+    out = str(output) if output else None
+    if periods:
+        conf = {"period": ",".join(map(str, periods)), "output": out}
+        _run_dag("finance_packs.py", "finance_monthly_packs", conf,
+                 f"finance packs for {conf['period']}")
+    if quarters:
+        conf = {"quarter": ",".join(map(str, quarters)), "output": out}
+        _run_dag("quarterly_packs.py", "quarterly_packs", conf,
+                 f"quarterly packs for {conf['quarter']}")
+    root = (output or _settings.load().output).expanduser().resolve()
     table = Table(title=f"Packs written under {root}")
     for name in ("period", "pack", "files"):
         table.add_column(name, overflow="fold")
-    for p in periods:
-        folder = root / str(p.year) / f"P{p.period:02d}"
-        for pack in ("finance-outturn", "transparency-spend"):
-            files = sorted(f.name for f in folder.glob(f"{pack}.*"))
-            table.add_row(str(p), pack, ", ".join(files) if files else "not written")
+    wanted = [(p, f"P{p.period:02d}", "monthly") for p in periods] + \
+             [(q, f"Q{q.quarter}", "quarterly") for q in quarters]
+    for when, label, cadence in wanted:
+        folder = root / str(when.year) / label
+        for name in sorted(n for n, spec in PACKS.items() if spec.cadence == cadence):
+            files = sorted(f.name for f in folder.glob(f"{name}.*"))
+            table.add_row(str(when), name, ", ".join(files) if files else "not written")
     console.print(table)
 
 
 @app.command()
 def run(
-    period: str = typer.Option(..., "--period", help="Fiscal period, e.g. 2025-26-P06."),
+    period: str = typer.Option(None, "--period", help="Fiscal period, e.g. 2025-26-P06: "
+                               "the monthly packs."),
+    quarter: str = typer.Option(None, "--quarter", help="Fiscal quarter, e.g. 2025-26-Q2: "
+                                "the quarterly packs."),
     landing: Path = typer.Option(None, "--landing",
                                  help="Landing folder to ingest first (default: skip ingestion)."),
     output: Path = typer.Option(None, "--output",
                                 help="Pack folder (default $ONECOUNCIL_HOME/output)."),
 ) -> None:
-    """Ingest (optional), transform and check, then render the period's finance packs.
+    """Ingest (optional), transform and check, then render the packs of a period or quarter.
 
-    Runs the ingest_landing, transform and finance_monthly_packs DAGs in-process,
-    through Airflow, and prints where the packs are. A pack whose blocking data
-    checks failed is written marked DRAFT - data checks failed.
+    Runs the ingest_landing, transform and pack DAGs (finance_monthly_packs for
+    --period, quarterly_packs for --quarter) in-process, through Airflow, and
+    prints where the packs are. A pack whose blocking data checks failed is
+    written marked DRAFT - data checks failed.
     """
-    from onecouncil.calendar import FiscalPeriod
+    from onecouncil.calendar import FiscalPeriod, FiscalQuarter
 
+    if not period and not quarter:
+        _fail("say which packs: --period 2025-26-P06 (monthly) or --quarter 2025-26-Q2 "
+              "(quarterly), or both")
     try:
-        chosen = FiscalPeriod.parse(period)
+        periods = [FiscalPeriod.parse(period)] if period else []
+        quarters = [FiscalQuarter.parse(quarter)] if quarter else []
     except ValueError as e:
         _fail(str(e))
     if landing is not None:
         ingest(landing=landing, all_files=False)
-    transform_and_render([chosen], output)
+    transform()
+    render_packs(periods, quarters, output)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
@@ -307,16 +328,20 @@ def demo(
     seed: int = typer.Option(7, help="Random seed for the simulator."),
 ) -> None:
     """Start the warehouse, simulate the council's files, ingest them, build the marts,
-    check them and render the finance packs for every simulated period, all through Airflow."""
+    check them and render the packs for every simulated period and quarter, through Airflow."""
     settings = _settings.load()
     landing = settings.home / "demo" / "landing"
     warehouse_up()
     simulate(output=landing, through=through, scale=scale, seed=seed)
     ingest(landing=landing, all_files=False)
     _check_against_manifest(landing)
-    from onecouncil.calendar import FiscalPeriod, periods_through
+    from onecouncil.calendar import FiscalPeriod, FiscalQuarter, periods_through
 
-    transform_and_render(periods_through(FiscalPeriod.parse(through)), None)
+    last = FiscalPeriod.parse(through)
+    transform()
+    # the quarters whose last period has been simulated
+    quarters = [FiscalQuarter(last.year, q) for q in range(1, 5) if 3 * q <= last.period]
+    render_packs(periods_through(last), quarters, None)
 
 
 def _check_against_manifest(landing: Path) -> None:
