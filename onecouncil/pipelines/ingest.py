@@ -34,6 +34,9 @@ def load_feed(folder: str, landing: Path, run_id: str) -> list[dict]:
             progress=lambda o: log.info("%s %s: %s, %d rows loaded, %d quarantined%s",
                                         o.feed, o.file_name, o.outcome, o.rows_loaded,
                                         o.rows_quarantined, f" ({o.reason})" if o.reason else ""))
+        if any(o.outcome == "loaded" for o in outcomes):
+            # fresh statistics, or the planner guesses badly for the marts built on top
+            conn.execute(f"analyze raw.{feed.table}")
     return [o.as_dict() for o in outcomes]
 
 
