@@ -154,14 +154,19 @@ def suites() -> list[Suite]:
                         " and not coalesce(is_unmapped, false)")),
         ])
 
+    # the same threshold dbt publishes by, so the check and the publication agree
+    from onecouncil.packs.render import thresholds
+
+    threshold = thresholds()["transparency_threshold"]
     transparency = Suite(
         "transparency_spend", "marts.transparency_spend",
         expectations=[
             _expect(gxe.ExpectColumnValuesToNotBeNull, "blocking",
                     "Every published payment has a supplier name", column="supplier_name"),
             _expect(gxe.UnexpectedRowsExpectation, "blocking",
-                    "Every published payment is £500 or more either way",
-                    unexpected_rows_query="select * from {batch} where abs(amount) < 500"),
+                    f"Every published payment is £{threshold:,} or more either way",
+                    unexpected_rows_query=(
+                        f"select * from {{batch}} where abs(amount) < {threshold}")),
             _expect(gxe.UnexpectedRowsExpectation, "blocking",
                     "No supplier name looks like a person's name",
                     unexpected_rows_query=(
