@@ -59,7 +59,8 @@ def measure(scale: float, through: str) -> dict:
         if done.returncode != 0:
             raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
         figures.update({k: float(v) for k, v in
-                        (line.split("=") for line in done.stdout.split() if "=" in line)})
+                        (line.split()[1].split("=") for line in done.stdout.splitlines()
+                         if line.startswith("BENCH "))})
         figures["transform + all packs"] = time.perf_counter() - started
         return figures
     finally:
@@ -77,7 +78,7 @@ from onecouncil import settings
 t = time.perf_counter()
 run_id, state = run_dag_in_process("transform.py", "transform", {}, echo=lambda *a: None)
 assert state == "success", state
-print(f"transform_DAG={time.perf_counter() - t:.2f}")
+print(f"BENCH transform_DAG={time.perf_counter() - t:.2f}")
 out = settings.load().output
 with connect(autocommit=True) as conn:
     verdict = latest_verdict(conn)
@@ -87,7 +88,7 @@ with connect(autocommit=True) as conn:
         for p in periods:
             year, label = p.rsplit("-", 1)
             render_pack(conn, pack, year, label, out, verdict)
-        print(f"{pack}_per_period={(time.perf_counter() - t) / len(periods):.2f}")
+        print(f"BENCH {pack}_per_period={(time.perf_counter() - t) / len(periods):.2f}")
 """
 
 
