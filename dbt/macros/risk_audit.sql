@@ -15,3 +15,9 @@
 {% macro audit_share_pct(part, whole) -%}
     case when ({{ whole }}) > 0 then round(({{ part }}) * 100.0 / ({{ whole }}), 2) end
 {%- endmacro %}
+
+{#- A recommendation's due date (rules.md "Internal audit"): the revised due date when
+    given, else the original one. -#}
+{% macro audit_due_date(revised, original) -%}
+    coalesce({{ revised }}, {{ original }})
+{%- endmacro %}
