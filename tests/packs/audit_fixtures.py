@@ -5,7 +5,8 @@ which one a pack chose: risk register 30/06, 30/09 and 31/10/2025; audit snapsho
 27/06, 26/09 and 31/10/2025. Quarter 2 (ends 30/09/2025) must read 30/09 and 26/09;
 the October snapshots hold rows (FUTURE_*) that must never show for quarter 2.
 
-Import the fixture into a test module: `from audit_fixtures import audit_marts`.
+Import the fixture into a test module (`from audit_fixtures import audit_marts_fixture`)
+and ask for `audit_marts`.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ ENGAGEMENT_SHAS = {d: hashlib.sha256(f"engagements {d}".encode()).hexdigest()
 RECOMMENDATION_SHAS = {d: hashlib.sha256(f"recommendations {d}".encode()).hexdigest()
                        for d in ("2025-06-27", "2025-09-26", "2025-10-31")}
 
-DDL = """
-drop table if exists marts.risk_register, marts.audit_engagements, marts.audit_plan_progress,
-    marts.audit_recommendations, marts.audit_implementation;
+RISK_DDL = """
+drop table if exists marts.risk_register;
 create schema if not exists marts;
 create table marts.risk_register (
     snapshot_date date, risk_id text, risk_title text, register text, owner text,
@@ -40,6 +40,11 @@ create table marts.risk_register (
     current_score integer, target_likelihood integer, target_impact integer,
     target_score integer, rating text, above_appetite boolean, next_review_due date,
     review_overdue boolean, movement text, previous_score integer, sha256 text);
+"""
+AUDIT_DDL = """
+drop table if exists marts.audit_engagements, marts.audit_plan_progress,
+    marts.audit_recommendations, marts.audit_implementation;
+create schema if not exists marts;
 create table marts.audit_engagements (
     snapshot_date date, audit_id text, audit_title text, directorate_code text,
     plan_year text, audit_type text, status text, assurance_opinion text, draft_issued date,
@@ -233,11 +238,15 @@ def fill_audit(c) -> None:
                        if denominator else None))
 
 
-def fill_ops(c) -> None:
+FEED_SHAS = {"risk/register": RISK_SHAS, "audit/engagements": ENGAGEMENT_SHAS,
+             "audit/recommendations": RECOMMENDATION_SHAS}
+
+
+def fill_ops(c, feeds=tuple(FEED_SHAS)) -> None:
     """The loaded risk and audit files, as ingestion records them, with current raw rows."""
     meta = "_file_id, _sha256, _line_number, _loaded_at"
-    for feed, shas in (("risk/register", RISK_SHAS), ("audit/engagements", ENGAGEMENT_SHAS),
-                       ("audit/recommendations", RECOMMENDATION_SHAS)):
+    for feed in feeds:
+        shas = FEED_SHAS[feed]
         table = "raw." + feed.replace("/", "__")
         for snap, sha in shas.items():
             name = f"{feed.split('/')[1]}_{snap}.{'xlsx' if feed.startswith('risk') else 'csv'}"
@@ -248,6 +257,8 @@ def fill_ops(c) -> None:
                 " returning file_id", (sha, feed, name)).fetchone()[0]
             c.execute(f"insert into {table} (snapshot_date, {meta}) values (%s,%s,%s,1,now())",
                       (_d(snap), file_id, sha))
+    if "risk/register" not in feeds:
+        return
     # One quarantined row in the quarter's register file, for the data-quality section.
     c.execute("insert into ops.quarantine (file_id, sha256, feed, line_number, reason, raw) "
               "select file_id, sha256, feed, 7, 'current_impact is not 1-5', '{}' "
@@ -257,13 +268,20 @@ def fill_ops(c) -> None:
 
 
 def fill(c) -> None:
-    c.execute(DDL)
+    c.execute(RISK_DDL + AUDIT_DDL)
     fill_risks(c)
     fill_audit(c)
     fill_ops(c)
 
 
-@pytest.fixture
-def audit_marts(conn):
+def fill_audit_only(c) -> None:
+    """The audit marts and files alone, beside another pack's risk register."""
+    c.execute(AUDIT_DDL)
+    fill_audit(c)
+    fill_ops(c, ("audit/engagements", "audit/recommendations"))
+
+
+@pytest.fixture(name="audit_marts")
+def audit_marts_fixture(conn):
     fill(conn)
     return conn
