@@ -30,8 +30,9 @@ judged as (
 
     select
         *,
-        coalesce(own_tolerance_scaled,
-                 abs(target_scaled) * {{ var('indicator_default_tolerance_pct') }} / 100.0)
+        -- trim_scale: 5% of 80 reads 4, not 4.0000000000000000; the value is unchanged
+        trim_scale(coalesce(own_tolerance_scaled,
+                            abs(target_scaled) * {{ var('indicator_default_tolerance_pct') }} / 100.0))
             as tolerance_scaled
     from scaled
 
