@@ -44,10 +44,16 @@ def _pack(module: ModuleType, cadence: str = "monthly") -> Pack:
 
 
 def _registry() -> dict[str, Pack]:
-    from onecouncil.packs import audit_committee, finance_outturn, transparency_spend
+    from onecouncil.packs import (
+        audit_committee,
+        cabinet_quarterly,
+        finance_outturn,
+        transparency_spend,
+    )
 
     return {p.name: p for p in (_pack(finance_outturn), _pack(transparency_spend),
-                                _pack(audit_committee, "quarterly"))}
+                                _pack(audit_committee, "quarterly"),
+                                _pack(cabinet_quarterly, "quarterly"))}
 
 
 PACKS: dict[str, Pack] = _registry()

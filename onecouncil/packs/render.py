@@ -193,6 +193,42 @@ def bar_chart(items: list[tuple[str, Decimal, str]], width: int = 640, label_wid
             "label_width": label_width, "zero_x": round(zero_x, 1), "bars": bars}
 
 
+def line_chart(items: list[tuple[str, Decimal | None, str]], width: int = 640, height: int = 240,
+               left: int = 40, right: int = 40, top: int = 30, bottom: int = 56
+               ) -> dict[str, Any]:
+    """Geometry of a line chart over time: (label, value or None, formatted value) per point.
+
+    A None value (not returned, or hidden by disclosure control) leaves a gap in the line
+    and no dot, so the chart never gives away what the table hides. The vertical scale
+    fits the values, padded, and need not start at zero: trends in a percentage matter
+    more than its distance from zero, and every point is labelled with its value anyway.
+    """
+    values = [Decimal(v) for _, v, _ in items if v is not None]
+    low, high = (min(values), max(values)) if values else (Decimal(0), Decimal(1))
+    pad = (high - low) * Decimal("0.15") if high != low else (abs(high) * Decimal("0.1") or 1)
+    low, high = low - pad, high + pad
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = Decimal(plot_w) / max(len(items) - 1, 1)
+    points, segments, run = [], [], []
+    for i, (label, value, display) in enumerate(items):
+        x = float(left + step * i) if len(items) > 1 else left + plot_w / 2
+        y = None if value is None else float(
+            top + (high - Decimal(value)) / (high - low) * plot_h)
+        points.append({"label": label, "display": display, "x": round(x, 1),
+                       "y": None if y is None else round(y, 1)})
+        if y is None:
+            if len(run) > 1:
+                segments.append(run)
+            run = []
+        else:
+            run.append(f"{round(x, 1)},{round(y, 1)}")
+    if len(run) > 1:
+        segments.append(run)
+    return {"width": width, "height": height, "top": top, "baseline": height - bottom,
+            "left": left, "right": width - right, "points": points,
+            "lines": [" ".join(s) for s in segments]}
+
+
 # ---------------------------------------------------------------- JSON
 
 def to_jsonable(value: Any) -> Any:

@@ -69,7 +69,7 @@ def test_bad_periods_refused(fy, label):
 
 
 def test_registry_and_monthly_packs_need_a_month(marts, final_verdict, tmp_path):
-    assert set(PACKS) == {"finance-outturn", "transparency-spend"}
+    assert {"finance-outturn", "transparency-spend"} <= set(PACKS)
     assert PACKS["finance-outturn"].public is False
     assert PACKS["transparency-spend"].public is True
     with pytest.raises(KeyError):
