@@ -114,9 +114,12 @@ def thresholds() -> dict[str, Any]:
         for key, value in (data.get("vars") or {}).items():
             if key in values and value is not None:
                 values[key] = Decimal(str(value)) if isinstance(values[key], Decimal) else value
-    # dbt reads the council's name from the environment when it is set, so must we.
-    if os.environ.get("ONECOUNCIL_COUNCIL_NAME"):
-        values["council_name"] = os.environ["ONECOUNCIL_COUNCIL_NAME"]
+    # dbt_project.yml takes the council's name from the environment through a Jinja
+    # expression; the settings resolve it the same way (ONECOUNCIL_COUNCIL_NAME, else
+    # the default), never the unrendered expression.
+    from onecouncil import settings as _settings
+
+    values["council_name"] = _settings.load().council_name
     return values
 
 

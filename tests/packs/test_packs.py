@@ -298,3 +298,12 @@ def test_transparency_counts_of_individuals_are_suppressed(marts, final_verdict,
     assert doc["figures"]["by_service_area_total"]["individuals"] == "<5"
     html = _read(paths, ".html").decode()
     assert "&lt;5" in html and "Does not apply to this pack." in html
+
+
+def test_the_council_name_is_resolved_not_the_dbt_expression(monkeypatch):
+    from onecouncil.packs.render import thresholds
+
+    monkeypatch.delenv("ONECOUNCIL_COUNCIL_NAME", raising=False)
+    assert thresholds()["council_name"] == "Milton Keynes City Council"
+    monkeypatch.setenv("ONECOUNCIL_COUNCIL_NAME", "Bedford Borough Council")
+    assert thresholds()["council_name"] == "Bedford Borough Council"
