@@ -429,14 +429,18 @@ def _risks(conn: psycopg.Connection, q_end: dt.date) -> tuple[dict[str, Any], li
               f"where {visible} and snapshot_date = %(d)s and register = 'corporate' "
               "and status = 'open' order by current_score desc, risk_id", {"d": snapshot})
     bands = _risk_bands()
-    cells = {}
-    for r in risks:
-        key = (r["current_likelihood"], r["current_impact"])
-        cells[key] = cells.get(key, 0) + 1
-    # Likelihood 5 at the top, impact 1 on the left: the usual way a heat map is read.
-    heat_map = [{"likelihood": lk, "cells": [
-        {"impact": im, "score": lk * im, "rating": rating(lk * im, bands),
-         "risks": cells.get((lk, im), 0)} for im in range(1, 6)]} for lk in range(5, 0, -1)]
+    # The shape macros.html's risk_heat_map takes, so both risk packs draw the same grid:
+    # likelihood 5 at the top, impact 1 on the left, the way a heat map is usually read.
+    heat_map = []
+    for lk in range(5, 0, -1):
+        cells = []
+        for im in range(1, 6):
+            ids = [r["risk_id"] for r in risks
+                   if (r["current_likelihood"], r["current_impact"]) == (lk, im)]
+            cells.append({"likelihood": lk, "impact": im, "score": lk * im,
+                          "rating": rating(lk * im, bands), "count": len(ids),
+                          "risk_ids": sorted(ids)})
+        heat_map.append({"likelihood": lk, "cells": cells})
     highest = [{k: r[k] for k in ("risk_id", "risk_title", "category", "current_likelihood",
                                   "current_impact", "current_score", "target_score", "rating",
                                   "above_appetite", "movement", "previous_score")}

@@ -221,7 +221,7 @@ def test_risk_heat_map_and_highest_risks(cabinet_risk, final_verdict, tmp_path):
     risk = doc["figures"]["risk"]
     assert risk["available"] is True and risk["snapshot_date"] == "2025-09-15"
     assert risk["open_risks"] == 5
-    counts = {(row["likelihood"], c["impact"]): c["risks"]
+    counts = {(row["likelihood"], c["impact"]): c["count"]
               for row in risk["heat_map"] for c in row["cells"]}
     assert {k: v for k, v in counts.items() if v} == EXPECTED_HEAT
     assert len(counts) == 25
@@ -230,12 +230,14 @@ def test_risk_heat_map_and_highest_risks(cabinet_risk, final_verdict, tmp_path):
     assert '<table id="heat-map">' in section and "<caption" in section
     assert '<th scope="col" class="num">Impact 5</th>' in section
     cells = _row(section, "Likelihood 3")
-    assert cells == ["0 Low", "0 Medium", "0 Medium", "2 High", "0 High"]
-    assert _row(section, "Likelihood 5")[-1] == "1 Very high"
+    assert cells == ["0 Low (3)", "0 Medium (6)", "0 Medium (9)", "2 High (12) CR03, CR04",
+                     "0 High (15)"]
+    assert _row(section, "Likelihood 5")[-1] == "1 Very high (25) CR01"
     assert [r["risk_id"] for r in risk["highest"]] == ["CR01", "CR02", "CR03", "CR04"]
     assert _row(section, "CR01 Adult social care demand exceeds budget") == [
         "5", "5", "25", "Very high", "12", "Yes", "Up (from 20)"]
-    assert "CR05" not in section  # Medium: not among the highest
+    highest = section[section.index('id="highest-risks"'):]
+    assert "CR05" not in highest and "CR04 Recruiting social workers" in highest  # Medium
     for absent in ("Closed corporate risk", "Directorate risk, not corporate", FUTURE_RISK):
         assert absent not in html
     assert "2 rated Very high" in html
