@@ -239,7 +239,9 @@ def build(conn: psycopg.Connection, fiscal_year: str, quarter: int) -> tuple[dic
     prev_fy, prev_q = previous_quarter(fiscal_year, quarter)
     params = {"fy": fiscal_year, "q": quarter, "q_end": q_end, "prev_fy": prev_fy,
               "prev_q": prev_q, "p": quarter * 3}
-    public = _visibility(conn, "marts.indicator_results")
+    # is_public is part of the indicator mart's contract: named outright, so a mart built
+    # without it fails here rather than publishing everything.
+    public = "is_public is true and " + _visibility(conn, "marts.indicator_results")
     # In Q4 the annual indicators' year rows are reported beside the quarter rows.
     current = fetch(
         conn, f"select {INDICATOR_COLUMNS} from marts.indicator_results "
@@ -339,6 +341,7 @@ def build(conn: psycopg.Connection, fiscal_year: str, quarter: int) -> tuple[dic
         "quarter": quarter,
         "quarter_end": q_end,
         "previous_quarter": quarter_label(prev_fy, prev_q, "quarter"),
+        "previous_available": bool(previous),
         "plan_statuses": statuses,
         "plan_actions": plan,
         "plan_actions_total": plan_total,

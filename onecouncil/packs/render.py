@@ -227,6 +227,13 @@ def line_chart(items: list[tuple[str, Decimal | None, str]], width: int = 640, h
             run.append(f"{round(x, 1)},{round(y, 1)}")
     if len(run) > 1:
         segments.append(run)
+    # A dip's label goes under its dot, where the line does not run through it.
+    for i, p in enumerate(points):
+        if p["y"] is None:
+            continue
+        near = [q["y"] for q in points[max(i - 1, 0):i + 2] if q is not p and q["y"] is not None]
+        below = bool(near) and all(p["y"] > y for y in near)
+        p["label_y"] = round(p["y"] + 18 if below else p["y"] - 10, 1)
     return {"width": width, "height": height, "top": top, "baseline": height - bottom,
             "left": left, "right": width - right, "points": points,
             "lines": [" ".join(s) for s in segments]}

@@ -258,6 +258,8 @@ def fill_finance_p06(c) -> None:
                   " (%s,6,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                   (FY, QUARTER_END, code, DIRS.get(code, "Unmapped"), b, a, f, f - b,
                    None if b == 0 else ((f - b) * 100 / b).quantize(D("0.01")), rag, None))
+    c.execute("insert into marts.finance_unmapped_lines values (%s,6,'ledger','Z999','4001',"
+              "'cost centre not in reference data',2,2000)", (FY,))
     b, a, f = totals
     c.execute("insert into marts.finance_outturn_council values (%s,6,%s,%s,%s,%s,%s,%s,%s,%s)",
               (FY, QUARTER_END, b, a, f, f - b, ((f - b) * 100 / b).quantize(D("0.01")),

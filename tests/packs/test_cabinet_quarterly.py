@@ -194,6 +194,9 @@ def test_finance_summary_in_thousands(cabinet_marts, final_verdict, tmp_path):
     assert _row(finance, "Council total") == ["5,000.0", "2,502.0", "5,032.0", "32.0", "0.6%",
                                               "Amber"]
     assert "£000, rounded to one decimal place" in finance
+    # period 6's unmapped line is listed under data quality, period 5's is not
+    assert _row(html[html.index('id="dq-unmapped"'):], "Ledger") == [
+        "Z999", "4001", "cost centre not in reference data", "2", "2,000.00"]
     # period 6 only: the period 5 rows of the same tables are not read
     assert "Unmapped" in finance and finance.count("<tr><th scope=\"row\">") == 4 + 1
 
@@ -284,6 +287,8 @@ def test_finance_not_yet_available_is_said(cabinet_marts, final_verdict, tmp_pat
     _, html, _ = _render(cabinet_marts, final_verdict, tmp_path, quarter="Q4")
     assert "The finance figures for period 12, the end of this quarter, are not yet " \
         "available." in html
+    # nothing for Q3 in the fixture: said so, rather than "nothing changed"
+    assert "There are no indicator figures for Q3 2025-26 to compare with." in html
 
 
 def test_draft_when_blocking_checks_fail(cabinet_marts, failed_verdict, tmp_path):
