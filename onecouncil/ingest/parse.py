@@ -107,9 +107,11 @@ class ParsedFile:
                 self.snapshots.add(values[snapshot_at])
             for fn in derivations:
                 values.append(fn(values, names))
-            for cells_at in header.wide.values():
+            # every declared wide column gets a value (None when the file has none of
+            # its columns), so each row has exactly the raw table's columns
+            for wide_column in feed.wide:
                 gathered = {}
-                for at, label in cells_at.items():
+                for at, label in header.wide.get(wide_column, {}).items():
                     if at < len(cells) and not is_blank([cells[at]]):
                         try:
                             gathered[label] = str(parse_number(cells[at]))

@@ -274,12 +274,6 @@ def test_second_run_gives_identical_marts(built):
     assert first == second
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingestion bug outside this module: onecouncil/ingest/parse.py appends the `targets` "
-    "jsonb only for wide columns found in the header, so a definitions file with `target` "
-    "+ `fiscal_year` and no target_<year> column gives rows one value short and COPY "
-    "fails. Fix: iterate feed.wide, using header.wide.get(name, {}). The dbt models "
-    "already read this form (unit test indicator_definitions_wide_and_long_targets_with_history)."))
 def test_a_definitions_file_with_target_and_fiscal_year_parses():
     from onecouncil.feeds import FEEDS
     from onecouncil.ingest.parse import ParsedFile
