@@ -81,7 +81,7 @@ def _relation_exists(conn: psycopg.Connection, relation: str) -> bool:
                  {"r": relation})[0]["present"]
 
 
-def _visibility(conn: psycopg.Connection, relation: str, alias: str = "") -> str:
+def _visibility(conn: psycopg.Connection, relation: str) -> str:
     """SQL that keeps out rows a relation marks not public or restricted, if it can.
 
     Not every mart carries such a column today (the plan and risk marts do not), but an
@@ -92,9 +92,8 @@ def _visibility(conn: psycopg.Connection, relation: str, alias: str = "") -> str
     cols = {r["column_name"] for r in fetch(
         conn, "select column_name from information_schema.columns "
               "where table_schema = %(s)s and table_name = %(t)s", {"s": schema, "t": table})}
-    prefix = f"{alias}." if alias else ""
-    parts = [f"{prefix}{c} is true" for c in ("is_public",) if c in cols]
-    parts += [f"{prefix}{c} is not true" for c in ("restricted", "is_restricted") if c in cols]
+    parts = [f"{c} is true" for c in ("is_public",) if c in cols]
+    parts += [f"{c} is not true" for c in ("restricted", "is_restricted") if c in cols]
     return " and ".join(parts) or "true"
 
 
@@ -117,10 +116,11 @@ def _fmt(value: Any, decimals: int | None, unit: str | None) -> str:
 
 
 def _as_count(value: Any) -> int | None:
-    """A value as disclosure.suppress_mask's whole-number grid needs it, keeping 1-4 as 1-4.
+    """A value as disclosure.suppress_mask's whole-number grid needs it.
 
-    Fractions below 5 (a monthly mean of 2.5 people) round up so they stay suppressible;
-    a negative number cannot be a count of people and is left out (None).
+    Anything above 0 and below 5 (a monthly mean of 0.5 or 4.5 people) stays within 1-4,
+    so it is suppressed like a whole count; a negative number cannot be a count of people
+    and is left out (None).
     """
     if value is None:
         return None
@@ -149,16 +149,16 @@ def counts_people(ind: dict[str, Any]) -> bool:
     return ind["unit"] == "number"
 
 
-def _rag_grid(rows: Iterable[dict[str, Any]], key: str, order: Sequence[str] | None = None,
+def _rag_grid(rows: Iterable[dict[str, Any]], key: str,
               none_label: str | None = None) -> list[dict[str, Any]]:
+    """Indicators counted by RAG for each value of `key`, names in order, `none_label` last."""
     groups: dict[str, dict[str, int]] = {}
     for r in rows:
         name = r[key] if r[key] is not None else none_label
         g = groups.setdefault(name, dict.fromkeys(RAGS, 0))
         g[r["rag"]] = g.get(r["rag"], 0) + 1
-    names = list(order) if order is not None else sorted(
-        (n for n in groups if n != none_label), key=lambda n: n.lower())
-    if none_label in groups and none_label not in names:
+    names = sorted((n for n in groups if n != none_label), key=lambda n: n.lower())
+    if none_label in groups:
         names.append(none_label)
     out = []
     for n in names:

@@ -208,7 +208,7 @@ def line_chart(items: list[tuple[str, Decimal | None, str]], width: int = 640, h
     """
     values = [Decimal(v) for _, v, _ in items if v is not None]
     low, high = (min(values), max(values)) if values else (Decimal(0), Decimal(1))
-    pad = (high - low) * Decimal("0.15") if high != low else (abs(high) * Decimal("0.1") or 1)
+    pad = (high - low) * Decimal("0.2") if high != low else (abs(high) * Decimal("0.1") or 1)
     low, high = low - pad, high + pad
     plot_w, plot_h = width - left - right, height - top - bottom
     step = Decimal(plot_w) / max(len(items) - 1, 1)
