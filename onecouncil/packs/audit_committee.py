@@ -16,6 +16,7 @@ import psycopg
 
 from onecouncil.calendar import FiscalQuarter, FiscalYear
 from onecouncil.packs import render
+from onecouncil.packs.risk_bands import rating, risk_bands
 from onecouncil.packs.lineage import fetch, files
 
 NAME = "audit-committee"
@@ -26,10 +27,6 @@ MARTS = ("marts.risk_register", "marts.audit_engagements", "marts.audit_plan_pro
          "marts.audit_recommendations", "marts.audit_implementation")
 THRESHOLD_KEYS = ("council_name",)
 
-# rules.md "Risk": rating by score. dbt vars of these names override them, as the
-# finance thresholds are overridden, so the grid's empty cells follow the council's bands.
-RISK_BANDS: dict[str, int] = {"risk_medium_from": 5, "risk_high_from": 10,
-                              "risk_very_high_from": 16}
 RATINGS = ("Very high", "High", "Medium", "Low")
 PRIORITIES = ("high", "medium", "low")
 OPINIONS = (("substantial", "substantial", "Substantial"),
@@ -60,28 +57,6 @@ SOURCE_FILE_IDS = """
 
 def quarter_end(fiscal_year: str, quarter: int) -> dt.date:
     return FiscalQuarter(FiscalYear.parse(fiscal_year), quarter).last_day
-
-
-def risk_bands() -> dict[str, int]:
-    bands = dict(RISK_BANDS)
-    if render.DBT_PROJECT.exists():
-        import yaml
-
-        data = yaml.safe_load(render.DBT_PROJECT.read_text(encoding="utf-8")) or {}
-        for key, value in (data.get("vars") or {}).items():
-            if key in bands and value is not None:
-                bands[key] = int(value)
-    return bands
-
-
-def rating(score: int, bands: dict[str, int]) -> str:
-    if score >= bands["risk_very_high_from"]:
-        return "Very high"
-    if score >= bands["risk_high_from"]:
-        return "High"
-    if score >= bands["risk_medium_from"]:
-        return "Medium"
-    return "Low"
 
 
 def share(part: int, whole: int) -> Decimal | None:

@@ -29,6 +29,7 @@ from typing import Any
 import psycopg
 
 from onecouncil.packs import disclosure, finance_outturn, render
+from onecouncil.packs.risk_bands import rating, risk_bands
 from onecouncil.packs.lineage import fetch, files
 
 NAME = "cabinet-quarterly"
@@ -40,7 +41,6 @@ MARTS = ("marts.indicator_results", "marts.plan_action_progress",
          "marts.finance_unmapped_lines", "marts.risk_register")
 THRESHOLD_KEYS = ("rag_amber_above_pct", "rag_red_above_pct", "zero_budget_red_above",
                   "council_name")
-RISK_BANDS = {"risk_medium_from": 5, "risk_high_from": 10, "risk_very_high_from": 16}
 
 RAGS = ("Red", "Amber", "Green", "Data only", "Not returned")
 ACTION_STATUSES = ("complete", "on track", "at risk", "off track", "not started", "overdue")
@@ -385,35 +385,12 @@ def build(conn: psycopg.Connection, fiscal_year: str, quarter: int) -> tuple[dic
         "marts": [m for m in MARTS if m != "marts.risk_register" or risk["available"]],
         "source_files": source_files,
         "quarantine": quarantine,
-        "thresholds": {**{k: limits[k] for k in THRESHOLD_KEYS}, **_risk_bands()},
+        "thresholds": {**{k: limits[k] for k in THRESHOLD_KEYS}, **risk_bands()},
     }
     return figures, lineage
 
 
 # ---------------------------------------------------------------- risk
-
-def _risk_bands() -> dict[str, int]:
-    """The rating bands dbt used (dbt vars), else rules.md's."""
-    bands = dict(RISK_BANDS)
-    if render.DBT_PROJECT.exists():
-        import yaml
-
-        data = yaml.safe_load(render.DBT_PROJECT.read_text(encoding="utf-8")) or {}
-        for key, value in (data.get("vars") or {}).items():
-            if key in bands and value is not None:
-                bands[key] = int(value)
-    return bands
-
-
-def rating(score: int, bands: dict[str, int]) -> str:
-    if score >= bands["risk_very_high_from"]:
-        return "Very high"
-    if score >= bands["risk_high_from"]:
-        return "High"
-    if score >= bands["risk_medium_from"]:
-        return "Medium"
-    return "Low"
-
 
 def _risks(conn: psycopg.Connection, q_end: dt.date) -> tuple[dict[str, Any], list[str]]:
     unavailable = {"available": False, "snapshot_date": None, "heat_map": [],
@@ -431,7 +408,7 @@ def _risks(conn: psycopg.Connection, q_end: dt.date) -> tuple[dict[str, Any], li
               "sha256 from marts.risk_register "
               f"where {visible} and snapshot_date = %(d)s and register = 'corporate' "
               "and status = 'open' order by current_score desc, risk_id", {"d": snapshot})
-    bands = _risk_bands()
+    bands = risk_bands()
     # The shape macros.html's risk_heat_map takes, so both risk packs draw the same grid:
     # likelihood 5 at the top, impact 1 on the left, the way a heat map is usually read.
     heat_map = []

@@ -24,7 +24,8 @@ from conftest import FY
 from test_accessibility import CHROMIUM, _axe, browser  # noqa: F401
 
 from onecouncil.packs import PACKS, render_pack
-from onecouncil.packs.audit_committee import RISK_BANDS, quarter_end, rating
+from onecouncil.packs.audit_committee import quarter_end
+from onecouncil.packs.risk_bands import RISK_BANDS, rating
 from onecouncil.quality.results import CheckResult, Verdict
 
 PACK = "audit-committee"
