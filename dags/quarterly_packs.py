@@ -2,8 +2,10 @@
 ### Quarterly packs (airflow DAG `quarterly_packs`)
 
 Renders the quarter's packs for councillors: `cabinet-quarterly` (Cabinet,
-public) and `audit-committee` (audit committee, restricted), from the marts and
-the latest check verdict of the `transform` DAG.
+public), `scrutiny-quarterly` (scrutiny committee, public) and
+`audit-committee` (audit committee, restricted), from the marts and the latest
+check verdict of the `transform` DAG. A pack this version cannot render yet is
+skipped, not failed.
 
 - Scheduled every working-day morning (07:00 Europe/London); a run renders the
   quarter whose packs are due that day: the 15th working day after the quarter
@@ -25,7 +27,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 from airflow.timetables.trigger import CronTriggerTimetable
 
 DAG_ID = "quarterly_packs"
-PACKS = ("cabinet-quarterly", "audit-committee")
+PACKS = ("cabinet-quarterly", "scrutiny-quarterly", "audit-committee")
 
 
 @dag(
@@ -61,8 +63,10 @@ def quarterly_packs():
     def render_task(pack: str):
         @task(task_id=f"render_{pack.replace('-', '_')}", doc_md=f"Render `{pack}`.")
         def render(quarters: list[str]) -> list[str]:
-            from onecouncil.pipelines.packs import render_quarterly
+            from onecouncil.pipelines.packs import is_available, render_quarterly
 
+            if not is_available(pack):
+                raise AirflowSkipException(f"{pack} is not part of this version")
             return render_quarterly(pack, quarters, get_current_context()["params"].get("output"))
 
         return render

@@ -244,8 +244,9 @@ def transform() -> None:
     _print_verdict()
 
 
-def render_packs(periods: list, quarters: list, output: Path | None) -> None:
-    """Run the monthly and quarterly pack DAGs for these periods and quarters; list the packs."""
+def render_packs(periods: list, quarters: list, output: Path | None, years: list = ()) -> None:
+    """Run the monthly, quarterly and annual pack DAGs for these periods, quarters and
+    years; list the packs."""
     from onecouncil.packs import PACKS
 
     out = str(output) if output else None
@@ -257,14 +258,18 @@ def render_packs(periods: list, quarters: list, output: Path | None) -> None:
         conf = {"quarter": ",".join(map(str, quarters)), "output": out}
         _run_dag("quarterly_packs.py", "quarterly_packs", conf,
                  f"quarterly packs for {conf['quarter']}")
+    if years:
+        conf = {"year": ",".join(map(str, years)), "output": out}
+        _run_dag("year_end_pack.py", "year_end_pack", conf, f"year-end summary for {conf['year']}")
     root = (output or _settings.load().output).expanduser().resolve()
     table = Table(title=f"Packs written under {root}")
     for name in ("period", "pack", "files"):
         table.add_column(name, overflow="fold")
-    wanted = [(p, f"P{p.period:02d}", "monthly") for p in periods] + \
-             [(q, f"Q{q.quarter}", "quarterly") for q in quarters]
-    for when, label, cadence in wanted:
-        folder = root / str(when.year) / label
+    wanted = [(p, p.year, f"P{p.period:02d}", "monthly") for p in periods] + \
+             [(q, q.year, f"Q{q.quarter}", "quarterly") for q in quarters] + \
+             [(y, y, "year", "annual") for y in years]
+    for when, year, label, cadence in wanted:
+        folder = root / str(year) / label
         for name in sorted(n for n, spec in PACKS.items() if spec.cadence == cadence):
             files = sorted(f.name for f in folder.glob(f"{name}.*"))
             table.add_row(str(when), name, ", ".join(files) if files else "not written")
@@ -277,32 +282,36 @@ def run(
                                "the monthly packs."),
     quarter: str = typer.Option(None, "--quarter", help="Fiscal quarter, e.g. 2025-26-Q2: "
                                 "the quarterly packs."),
+    year: str = typer.Option(None, "--year", help="Fiscal year, e.g. 2025-26: the year-end "
+                             "summary."),
     landing: Path = typer.Option(None, "--landing",
                                  help="Landing folder to ingest first (default: skip ingestion)."),
     output: Path = typer.Option(None, "--output",
                                 help="Pack folder (default $ONECOUNCIL_HOME/output)."),
 ) -> None:
-    """Ingest (optional), transform and check, then render the packs of a period or quarter.
+    """Ingest (optional), transform and check, then render the packs of a period, quarter
+    or year.
 
     Runs the ingest_landing, transform and pack DAGs (finance_monthly_packs for
-    --period, quarterly_packs for --quarter) in-process, through Airflow, and
-    prints where the packs are. A pack whose blocking data checks failed is
+    --period, quarterly_packs for --quarter, year_end_pack for --year) in-process,
+    through Airflow, and prints where the packs are. A pack whose blocking data checks failed is
     written marked DRAFT - data checks failed.
     """
-    from onecouncil.calendar import FiscalPeriod, FiscalQuarter
+    from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear
 
-    if not period and not quarter:
-        _fail("say which packs: --period 2025-26-P06 (monthly) or --quarter 2025-26-Q2 "
-              "(quarterly), or both")
+    if not (period or quarter or year):
+        _fail("say which packs: --period 2025-26-P06 (monthly), --quarter 2025-26-Q2 "
+              "(quarterly) or --year 2025-26 (year-end), or several")
     try:
         periods = [FiscalPeriod.parse(period)] if period else []
         quarters = [FiscalQuarter.parse(quarter)] if quarter else []
+        years = [FiscalYear.parse(year)] if year else []
     except ValueError as e:
         _fail(str(e))
     if landing is not None:
         ingest(landing=landing, all_files=False)
     transform()
-    render_packs(periods, quarters, output)
+    render_packs(periods, quarters, output, years)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,

@@ -51,6 +51,17 @@ def quarterly_pack_due(quarter: FiscalQuarter, n: int = QUARTERLY_PACK_WORKING_D
     return working_days_after(quarter.last_day, n)
 
 
+def year_end_pack_due(year: FiscalYear, n: int = QUARTERLY_PACK_WORKING_DAYS) -> date:
+    """The year-end summary follows the year-end adjustments (period 13)."""
+    return working_days_after(period_close(FiscalPeriod(year, 13)), n)
+
+
+def year_due_on(day: date, n: int = QUARTERLY_PACK_WORKING_DAYS) -> FiscalYear | None:
+    """The fiscal year whose year-end summary is due on `day`, if any."""
+    last = FiscalYear(FiscalYear.containing(day).start_year - 1)
+    return last if year_end_pack_due(last, n) == day else None
+
+
 def periods_due_on(day: date, n: int = MONTHLY_PACK_WORKING_DAYS) -> list[FiscalPeriod]:
     """The periods whose monthly packs are due on `day`: none, one, or two in May
     (last year's period 13 and this year's period 1 both close on 30 April)."""

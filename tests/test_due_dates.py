@@ -57,3 +57,14 @@ def test_working_days_after_counts_from_the_next_day():
     assert working_days_after(date(2025, 4, 30), 1) == date(2025, 5, 1)
     with pytest.raises(ValueError):
         working_days_after(date(2025, 4, 30), 0)
+
+
+def test_the_year_end_summary_follows_period_13():
+    from onecouncil.calendar import FiscalYear
+    from onecouncil.due_dates import year_due_on, year_end_pack_due
+
+    year = FiscalYear.parse("2025-26")
+    # period 13 closes 30 April 2026; 4 and 25 May are bank holidays
+    assert year_end_pack_due(year) == date(2026, 5, 22)
+    assert year_due_on(date(2026, 5, 22)) == year
+    assert year_due_on(date(2026, 5, 21)) is None

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from onecouncil import settings as _settings
-from onecouncil.calendar import FiscalPeriod, FiscalQuarter
-from onecouncil.due_dates import periods_due_on, quarter_due_on
+from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear
+from onecouncil.due_dates import periods_due_on, quarter_due_on, year_due_on
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,21 @@ def quarters_for_run(param: str | None, run_day: date) -> list[FiscalQuarter]:
         return [FiscalQuarter.parse(q) for q in param.split(",") if q.strip()]
     due = quarter_due_on(run_day)
     return [due] if due else []
+
+
+def years_for_run(param: str | None, run_day: date) -> list[FiscalYear]:
+    """The fiscal years a run summarises: `param` (e.g. `2025-26`), else the one due."""
+    if param:
+        return [FiscalYear.parse(y) for y in param.split(",") if y.strip()]
+    due = year_due_on(run_day)
+    return [due] if due else []
+
+
+def is_available(pack: str) -> bool:
+    """Whether this version of the project can render `pack`."""
+    from onecouncil.packs import PACKS
+
+    return pack in PACKS
 
 
 def output_folder(param: str | None) -> Path:
@@ -58,3 +73,7 @@ def render_monthly(pack: str, periods: list[str], output: str | None) -> list[st
 def render_quarterly(pack: str, quarters: list[str], output: str | None) -> list[str]:
     quarters_ = [FiscalQuarter.parse(q) for q in quarters]
     return _render(pack, [(str(q.year), f"Q{q.quarter}") for q in quarters_], output)
+
+
+def render_annual(pack: str, years: list[str], output: str | None) -> list[str]:
+    return _render(pack, [(str(FiscalYear.parse(y)), "year") for y in years], output)
