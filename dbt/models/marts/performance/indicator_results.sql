@@ -1,10 +1,24 @@
 -- Indicator results per indicator and period (docs/performance-marts.md): every due period
 -- has a row, `Not returned` when no value came back. The directorate's name is the one
--- in force at the period's end (reference history).
+-- in force at the period's end (reference history). Indicators the warehouse works out
+-- itself (SYS-*, int_performance__system_indicators) sit beside the returned ones with
+-- source `system-calculated`.
+
+{%- set result_columns = [
+    'indicator_id', 'fiscal_year', 'period_type', 'period_end', 'quarter', 'indicator_name',
+    'directorate_code', 'council_plan_priority', 'frequency', 'unit', 'polarity',
+    'aggregation', 'decimals', 'value', 'numerator', 'denominator', 'months_covered',
+    'target_scaled', 'tolerance_scaled', 'rag', 'direction_of_travel',
+    'comparator_period_end', 'comparator_value', 'is_provisional', 'is_public',
+    'commentary', 'submitted_at', 'sha256'] %}
 
 with results as (
 
-    select * from {{ ref('int_performance__indicator_direction') }}
+    select {{ result_columns | join(', ') }}, 'returned' as source
+    from {{ ref('int_performance__indicator_direction') }}
+    union all
+    select {{ result_columns | join(', ') }}, 'system-calculated' as source
+    from {{ ref('int_performance__system_indicators') }}
 
 ),
 
@@ -54,7 +68,7 @@ select
     r.commentary::text as commentary,
     r.submitted_at::timestamptz as submitted_at,
     r.sha256::text as sha256,
-    'returned'::text as source
+    r.source::text as source
 from results as r
 left join directorates as d
     on d.period = r.period_end and d.directorate_code = r.directorate_code
