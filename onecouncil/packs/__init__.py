@@ -48,12 +48,14 @@ def _registry() -> dict[str, Pack]:
         audit_committee,
         cabinet_quarterly,
         finance_outturn,
+        scrutiny_quarterly,
         transparency_spend,
     )
 
     return {p.name: p for p in (_pack(finance_outturn), _pack(transparency_spend),
                                 _pack(audit_committee, "quarterly"),
-                                _pack(cabinet_quarterly, "quarterly"))}
+                                _pack(cabinet_quarterly, "quarterly"),
+                                _pack(scrutiny_quarterly, "quarterly"))}
 
 
 PACKS: dict[str, Pack] = _registry()
@@ -79,7 +81,8 @@ def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_la
         raise ValueError(f"{pack} is quarterly: give a quarter Q1-Q4, not {period_label!r}")
     if spec.cadence == "annual" and period.label != "year":
         raise ValueError(f"{pack} is annual: give 'year', not {period_label!r}")
-    # monthly packs build from a period number, quarterly from a quarter number
+    # monthly packs build from a period number, quarterly from a quarter number; annual
+    # packs get None (period.period is None for 'year'), the whole year being the period
     number = int(period.label[1]) if spec.cadence == "quarterly" else period.period
     figures, lineage = spec.build(conn, fiscal_year, number)
     return render.render(
