@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 from conftest import FY
+from services_fixtures import services_marts_fixture  # noqa: F401  (found by name)
 
 from onecouncil.packs import render_pack
 
@@ -52,11 +53,18 @@ def _axe(browser, html_path):
         raise
 
 
-@pytest.mark.parametrize("pack", ["finance-outturn", "transparency-spend"])
+# pack: (period label, fixture that builds the marts it reads)
+PACKS_TESTED = {"finance-outturn": ("P05", "marts"), "transparency-spend": ("P05", "marts"),
+                "scrutiny-quarterly": ("Q2", "services_marts")}
+
+
+@pytest.mark.parametrize("pack", list(PACKS_TESTED))
 @pytest.mark.parametrize("verdict_name", ["final_verdict", "failed_verdict"])
-def test_pack_has_no_axe_violations(browser, marts, request, tmp_path, pack, verdict_name):
+def test_pack_has_no_axe_violations(browser, request, tmp_path, pack, verdict_name):
     verdict = request.getfixturevalue(verdict_name)
-    paths = render_pack(marts, pack, FY, "P05", tmp_path, verdict, pdf=False)
+    label, fixture = PACKS_TESTED[pack]
+    conn = request.getfixturevalue(fixture)
+    paths = render_pack(conn, pack, FY, label, tmp_path, verdict, pdf=False)
     html = next(p for p in paths if p.suffix == ".html")
     page, results = _axe(browser, html)
     try:
