@@ -50,12 +50,14 @@ def _registry() -> dict[str, Pack]:
         finance_outturn,
         scrutiny_quarterly,
         transparency_spend,
+        year_end,
     )
 
     return {p.name: p for p in (_pack(finance_outturn), _pack(transparency_spend),
                                 _pack(audit_committee, "quarterly"),
                                 _pack(cabinet_quarterly, "quarterly"),
-                                _pack(scrutiny_quarterly, "quarterly"))}
+                                _pack(scrutiny_quarterly, "quarterly"),
+                                _pack(year_end, "annual"))}
 
 
 PACKS: dict[str, Pack] = _registry()

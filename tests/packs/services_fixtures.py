@@ -171,3 +171,47 @@ def services_marts_fixture(conn):
     fill_risk(conn)
     fill_services(conn)
     return conn
+
+
+# Year-end additions for 2025-26: finance at periods 12 and 13 (13 is read), and
+# year-to-date indicator rows at 31/03/2026.
+# Period 13: ADU budget 1,800,000 outturn 1,850,000 (+50,000); CHI 1,200,000 -> 1,180,000
+# (-20,000); council 3,000,000 -> 3,030,000, +30,000 (1.00%).
+YEAR_END_FINANCE = {12: [("ADU", 1_800_000, 1_900_000, "Red"),
+                         ("CHI", 1_200_000, 1_200_000, "Green")],
+                    13: [("ADU", 1_800_000, 1_850_000, "Red"),
+                         ("CHI", 1_200_000, 1_180_000, "Green")]}
+# id, value, target, rag: CHI01 ytd 3 people -> <5; ADU02 ytd 12 shown.
+YEAR_END_YTD = [("ADU01", "79.5", 85, "Red"), ("CHI01", "3", 2, "Red"),
+                ("ADU02", "12", None, "Data only"), ("PLA01", "51.0", 50, "Green")]
+
+
+def fill_year_end(c) -> None:
+    from cabinet_fixtures import DIRS, IND_VALUES_SHA, INDICATORS
+
+    for period, rows in YEAR_END_FINANCE.items():
+        for code, budget, outturn, rag in rows:
+            c.execute("insert into marts.finance_outturn_directorate values "
+                      "('2025-26',%s,'2026-03-31',%s,%s,%s,%s,%s,%s,%s,%s,null)",
+                      (period, code, DIRS[code], budget, outturn, outturn, outturn - budget,
+                       _pct(outturn - budget, budget), rag))
+        b, o = sum(r[1] for r in rows), sum(r[2] for r in rows)
+        c.execute("insert into marts.finance_outturn_council values "
+                  "('2025-26',%s,'2026-03-31',%s,%s,%s,%s,%s,'Amber',null)",
+                  (period, b, o, o, o - b, _pct(o - b, b)))
+    for ind, value, target, rag in YEAR_END_YTD:
+        name, dcode, priority, unit, polarity, agg, decimals, freq, public = INDICATORS[ind]
+        c.execute("insert into marts.indicator_results (indicator_id, fiscal_year, "
+                  "period_type, period_end, quarter, indicator_name, directorate_code, "
+                  "directorate_name, council_plan_priority, frequency, unit, polarity, "
+                  "aggregation, decimals, value, target, rag, is_provisional, is_public, "
+                  "sha256) values (%s,'2025-26','ytd','2026-03-31',4,%s,%s,%s,%s,%s,%s,%s,%s,"
+                  "%s,%s,%s,%s,false,true,%s)",
+                  (ind, name, dcode, DIRS[dcode], priority, freq, unit, polarity, agg,
+                   decimals, D(value), target, rag, IND_VALUES_SHA))
+
+
+@pytest.fixture(name="year_end_marts")
+def year_end_marts_fixture(services_marts):
+    fill_year_end(services_marts)
+    return services_marts

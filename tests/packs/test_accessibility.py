@@ -13,7 +13,10 @@ import shutil
 
 import pytest
 from conftest import FY
-from services_fixtures import services_marts_fixture  # noqa: F401  (found by name)
+from services_fixtures import (  # noqa: F401  (found by name)
+    services_marts_fixture,
+    year_end_marts_fixture,
+)
 
 from onecouncil.packs import render_pack
 
@@ -55,7 +58,8 @@ def _axe(browser, html_path):
 
 # pack: (period label, fixture that builds the marts it reads)
 PACKS_TESTED = {"finance-outturn": ("P05", "marts"), "transparency-spend": ("P05", "marts"),
-                "scrutiny-quarterly": ("Q2", "services_marts")}
+                "scrutiny-quarterly": ("Q2", "services_marts"),
+                "year-end": ("year", "year_end_marts")}
 
 
 @pytest.mark.parametrize("pack", list(PACKS_TESTED))

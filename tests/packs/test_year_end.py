@@ -1,0 +1,110 @@
+"""The Chief Executive's year-end summary: figures worked out by hand in services_fixtures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+
+from conftest import FY
+from services_fixtures import (  # noqa: F401  (fixtures are found by name)
+    services_marts_fixture,
+    year_end_marts_fixture,
+)
+
+from onecouncil.packs import PACKS, render_pack
+
+PACK = "year-end"
+
+
+def _read(paths, suffix):
+    return next(p for p in paths if p.name.endswith(suffix)).read_bytes()
+
+
+def _render(conn, verdict, tmp_path, pdf=False):
+    paths = render_pack(conn, PACK, FY, "year", tmp_path, verdict, pdf=pdf)
+    return paths, _read(paths, ".html").decode(), json.loads(_read(paths, ".json"))
+
+
+def _row(html, header):
+    m = re.search(rf"<tr><th scope=\"row\">{re.escape(header)}</th>(.*?)</tr>", html, re.S)
+    assert m, f"no row {header!r}"
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>",
+                                                                  m.group(1), re.S)]
+
+
+def test_registered_public_and_annual():
+    assert PACKS[PACK].public and PACKS[PACK].cadence == "annual"
+
+
+def test_actions_completed_by_priority(year_end_marts, final_verdict, tmp_path):
+    _, html, doc = _render(year_end_marts, final_verdict, tmp_path)
+    a = doc["figures"]["actions"]
+    assert a["quarter"] == 2  # the latest update in the fixture
+    assert a["total"] == {"priority": "All priorities", "actions": 9, "complete": 2}
+    assert _row(html, "Healthy lives") == ["1", "4"]
+    assert "2 of 9 Council Plan actions complete." in html
+
+
+def test_indicators_at_year_end(year_end_marts, final_verdict, tmp_path):
+    _, html, doc = _render(year_end_marts, final_verdict, tmp_path)
+    ind = doc["figures"]["indicators"]
+    got = {r["indicator_id"]: (r["value"], r["target"], r["rag"]) for r in ind["rows"]}
+    assert got == {"ADU01": ("79.5%", "85.0%", "Red"), "ADU02": ("12", "", "Data only"),
+                   "CHI01": ("<5", "2", "Red"), "PLA01": ("51.0%", "50.0%", "Green"),
+                   "PLA10": ("70.0%", "75.0%", "Red")}
+    assert ind["by_rag"] == {"Red": 3, "Amber": 0, "Green": 1, "Data only": 1,
+                             "Not returned": 0}
+    assert _row(html, "Household waste recycled (%)")[:2] == ["Place", "Year to 31/03/2026"]
+    assert "Deprivation of Liberty" not in html
+
+
+def test_outturn_at_period_13(year_end_marts, final_verdict, tmp_path):
+    _, html, doc = _render(year_end_marts, final_verdict, tmp_path)
+    f = doc["figures"]["finance"]
+    assert f["period"] == 13 and f["council"]["variance"] == "30000"
+    assert "overspent by £30,000 (1.0% of the budget)" in html
+    assert _row(html, "Children&#39;s Services")[3] == "-20.0"
+
+
+def test_outturn_falls_back_to_period_12(year_end_marts, final_verdict, tmp_path):
+    year_end_marts.execute("delete from marts.finance_outturn_council where period = 13")
+    _, html, doc = _render(year_end_marts, final_verdict, tmp_path)
+    assert doc["figures"]["finance"]["period"] == 12
+    assert "Outturn at period 12:" in html
+
+
+def test_not_yet_available(services_marts, final_verdict, tmp_path):
+    # the services fixture has no period 12/13 and no year-end rows but PLA10's year row
+    services_marts.execute("drop table marts.plan_action_progress")
+    _, html, doc = _render(services_marts, final_verdict, tmp_path)
+    assert "Council Plan action data is not yet available for this year." in html
+    assert "Revenue outturn data is not yet available for this year." in html
+    services_marts.execute("drop table marts.indicator_results")
+    _, html, doc = _render(services_marts, final_verdict, tmp_path)
+    assert "Indicator data is not yet available for this year." in html
+    assert doc["lineage"]["marts"] == []
+
+
+def test_writes_to_year_folder_byte_identical_and_tagged(year_end_marts, final_verdict,
+                                                         tmp_path):
+    start = time.perf_counter()
+    first = render_pack(year_end_marts, PACK, FY, "year", tmp_path / "a", final_verdict)
+    elapsed = time.perf_counter() - start
+    second = render_pack(year_end_marts, PACK, FY, "year", tmp_path / "b", final_verdict)
+    assert sorted(p.name for p in first) == [f"{PACK}.html", f"{PACK}.json", f"{PACK}.pdf"]
+    assert all(p.parent == tmp_path / "a" / FY / "year" for p in first)
+    assert _read(first, ".json") == _read(second, ".json")
+    doc = json.loads(_read(first, ".json"))
+    assert doc["period"] == "year" and doc["classification"] == "Public"
+    assert doc["lineage"]["source_files"]
+    pdf = next(p for p in first if p.suffix == ".pdf")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                              check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+        assert re.search(r"^Title:\s+Year-end summary of achievements, 2025-26, full year",
+                         info, re.M), info
+    assert elapsed < 20, f"render took {elapsed:.1f}s"
