@@ -24,6 +24,7 @@ from typing import Any
 
 import psycopg
 
+from onecouncil.calendar import FiscalYear
 from onecouncil.packs import disclosure, render
 from onecouncil.packs.cabinet_quarterly import (
     INDICATOR_COLUMNS,
@@ -264,16 +265,20 @@ def build(conn: psycopg.Connection, fiscal_year: str, quarter: int) -> tuple[dic
             "marts.consultation_compliance": consultations["available"],
             "marts.training_compliance": training["available"]}
     shas = sorted(set(project_shas) | set(indicator_shas) | set(consultation_shas))
-    # contact and training marts carry no file hash: their files are found by feed and date.
+    # contact and training marts carry no file hash: their files are found by feed and
+    # date, so a later file for a later day never changes an earlier quarter's lineage.
     file_ids = ["select f.file_id from ops.files f where f.outcome = 'loaded' "
                 "and f.sha256 = any(%(shas)s)"]
-    if contact["available"] and _relation_exists(conn, "raw.services__contacts"):
-        file_ids.append("select distinct _file_id from raw.services__contacts "
-                        "where _replaced_at is null")
-    if training["available"] and _relation_exists(conn, "raw.services__training"):
-        file_ids.append("select distinct _file_id from raw.services__training "
-                        "where _replaced_at is null")
-    source_files, quarantine = files(conn, " union ".join(file_ids), {"shas": shas})
+    if contact["available"] and _relation_exists(conn, "raw.customer__contacts"):
+        file_ids.append("select distinct _file_id from raw.customer__contacts "
+                        "where _replaced_at is null and (received_at at time zone "
+                        "'Europe/London')::date between %(year_start)s and %(q_end)s")
+    if training["available"] and _relation_exists(conn, "raw.workforce__training"):
+        file_ids.append("select distinct _file_id from raw.workforce__training "
+                        "where _replaced_at is null and as_at_date <= %(q_end)s")
+    year_start = FiscalYear.parse(fiscal_year).first_day
+    source_files, quarantine = files(conn, " union ".join(file_ids),
+                                     {"shas": shas, "year_start": year_start, "q_end": q_end})
     lineage = {"marts": [m for m, ok in used.items() if ok],
                "source_files": source_files, "quarantine": quarantine,
                "thresholds": {"council_name": council_name()}}
