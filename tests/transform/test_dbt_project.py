@@ -7,34 +7,18 @@ with the column spec in docs/finance-marts.md, never with constants copied from 
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
+
+from .dbt_checks import by_type, mart_columns, severity_mismatches, spec_columns
+from .dbt_checks import rows as _rows
 
 from onecouncil.settings import REPO_ROOT
 
 MART_SPEC = REPO_ROOT / "docs" / "finance-marts.md"
 BROKEN_COST_CENTRE = "CCZZZZ"  # in no reference snapshot
 BROKEN_ACCOUNT = "ZZ999"
-
-
-def _spec_columns() -> dict[str, list[str]]:
-    """Mart name -> columns in order, as docs/finance-marts.md lists them."""
-    text = MART_SPEC.read_text()
-    spec = {}
-    for name, body in re.findall(r"^## marts\.(\w+)[^\n]*\n(.*?)(?:\n\n|\Z)", text, re.S | re.M):
-        flat = " ".join(body.split())
-        while re.search(r"\([^()]*\)", flat):  # notes in brackets hold commas of their own
-            flat = re.sub(r"\([^()]*\)", "", flat)
-        flat = flat.split(". ")[0]  # the list is the paragraph's first sentence
-        cols = [re.sub(r"^then ", "", c.strip()).rstrip(".").strip() for c in flat.split(",")]
-        spec[name] = cols
-    return spec
-
-
-def _rows(conn, sql: str, *params) -> list[tuple]:
-    return conn.execute(sql, params).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -88,50 +72,29 @@ def _mart_contents(conn) -> dict[str, list[tuple]]:
             for m in MARTS}
 
 
-@pytest.fixture
-def db(built):
-    from onecouncil.warehouse import connect
-
-    with connect(autocommit=True) as conn:
-        yield conn
-
-
 def test_build_succeeds_and_every_unit_test_passes(built):
     result = built["first"]
     assert result.success, result.exception
-    by_type: dict[str, list] = {}
-    for r in result.result.results:
-        by_type.setdefault(str(r.node.resource_type), []).append(r)
-    unit = by_type["unit_test"]
+    grouped = by_type(result)
+    unit = grouped["unit_test"]
     assert len(unit) >= 16
     assert all(str(r.status) == "pass" for r in unit), [
         (r.node.name, str(r.status)) for r in unit if str(r.status) != "pass"]
-    data_tests = by_type["test"]
+    data_tests = grouped["test"]
     failed = [(r.node.name, str(r.status)) for r in data_tests if str(r.status) != "pass"]
     assert not failed
     assert "assert_ledger_reconciles" in {r.node.name for r in data_tests}
 
 
 def test_every_data_test_states_its_severity_for_ops_check_results(built):
-    result = built["first"]
-    for r in result.result.results:
-        if str(r.node.resource_type) != "test":
-            continue
-        config = r.node.config
-        severity = config.severity.lower()
-        assert config.meta.get("severity") == {"error": "blocking", "warn": "warning"}[severity], \
-            r.node.name
+    assert severity_mismatches(built["first"]) == []
 
 
 def test_marts_have_the_spec_columns_in_order(db, built):
-    spec = _spec_columns()
+    spec = spec_columns(MART_SPEC)
     assert set(spec) == set(MARTS)
     for mart, columns in spec.items():
-        actual = [c for (c,) in _rows(
-            db, "select column_name from information_schema.columns"
-                " where table_schema = 'marts' and table_name = %s order by ordinal_position",
-            mart)]
-        assert actual == columns, mart
+        assert mart_columns(db, mart) == columns, mart
 
 
 def test_council_actuals_equal_the_raw_ledger_year_to_date(db, built):

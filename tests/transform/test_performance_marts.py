@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+
+from .dbt_checks import by_type, mart_columns, severity_mismatches, spec_columns
+from .dbt_checks import rows as _rows
 
 from onecouncil.settings import REPO_ROOT
 
@@ -26,22 +28,6 @@ SELECT = ["--select", "+indicator_results", "+plan_action_progress",
           "--indirect-selection", "cautious"]
 # the changed definitions file arrives on 10 June 2025: after P2 ended, before P3 ended
 CHANGE_ARRIVES = datetime(2025, 6, 10, 9, 0, tzinfo=UTC)
-
-
-def _spec_columns() -> dict[str, list[str]]:
-    """Mart name -> columns in order, as docs/performance-marts.md lists them."""
-    spec = {}
-    for name, body in re.findall(r"^## marts\.(\w+)[^\n]*\n(.*?)(?:\n\n|\Z)",
-                                 MART_SPEC.read_text(), re.S | re.M):
-        flat = " ".join(body.split())
-        while re.search(r"\([^()]*\)", flat):  # notes in brackets hold commas of their own
-            flat = re.sub(r"\([^()]*\)", "", flat)
-        spec[name] = [c.strip().rstrip(".").strip() for c in flat.split(". ")[0].split(",")]
-    return spec
-
-
-def _rows(conn, sql: str, *params) -> list[tuple]:
-    return conn.execute(sql, params).fetchall()
 
 
 def _long_form_definitions(wide_csv: str, changed_id: str | None = None,
@@ -124,41 +110,25 @@ def _mart_contents(conn) -> dict[str, list[tuple]]:
     return {m: _rows(conn, f"select * from marts.{m} order by 1, 2, 3, 4, 5") for m in MARTS}
 
 
-@pytest.fixture
-def db(built):
-    from onecouncil.warehouse import connect
-
-    with connect(autocommit=True) as conn:
-        yield conn
-
-
 def test_build_succeeds_and_every_unit_test_passes(built):
     result = built["first"]
     assert result.success, result.exception
-    by_type: dict[str, list] = {}
-    for r in result.result.results:
-        by_type.setdefault(str(r.node.resource_type), []).append(r)
-    unit = [r for r in by_type["unit_test"] if "performance" in r.node.original_file_path]
+    grouped = by_type(result)
+    unit = [r for r in grouped["unit_test"] if "performance" in r.node.original_file_path]
     assert len(unit) >= 7
-    assert all(str(r.status) == "pass" for r in by_type["unit_test"]), [
-        (r.node.name, str(r.status)) for r in by_type["unit_test"] if str(r.status) != "pass"]
-    failed = [(r.node.name, str(r.status)) for r in by_type["test"] if str(r.status) != "pass"]
+    assert all(str(r.status) == "pass" for r in grouped["unit_test"]), [
+        (r.node.name, str(r.status)) for r in grouped["unit_test"] if str(r.status) != "pass"]
+    failed = [(r.node.name, str(r.status)) for r in grouped["test"] if str(r.status) != "pass"]
     assert not failed
-    for r in by_type["test"]:  # ops.check_results takes the verdict from meta.severity
-        severity = r.node.config.severity.lower()
-        assert r.node.config.meta.get("severity") == {"error": "blocking",
-                                                      "warn": "warning"}[severity], r.node.name
+    # ops.check_results takes the verdict from meta.severity
+    assert severity_mismatches(result) == []
 
 
 def test_marts_have_the_spec_columns_in_order(db, built):
-    spec = _spec_columns()
+    spec = spec_columns(MART_SPEC)
     assert set(spec) == set(MARTS)
     for mart, columns in spec.items():
-        actual = [c for (c,) in _rows(
-            db, "select column_name from information_schema.columns"
-                " where table_schema = 'marts' and table_name = %s order by ordinal_position",
-            mart)]
-        assert actual == columns, mart
+        assert mart_columns(db, mart) == columns, mart
 
 
 def test_every_due_indicator_has_a_row_for_each_period_never_silently_absent(db, built):

@@ -8,10 +8,12 @@ constants copied from SQL.
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+
+from .dbt_checks import by_type, mart_columns, severity_mismatches, spec_columns
+from .dbt_checks import rows as _rows
 
 from onecouncil.settings import REPO_ROOT
 
@@ -26,22 +28,6 @@ BUILD = ["build", "--indirect-selection", "cautious", "--select",
          " ".join(["stg_reference__directorates", *(f"+{m}" for m in MARTS)])]
 GX_SUITES = ["risk_register_quality", "audit_engagements_quality",
              "audit_recommendations_quality"]
-
-
-def _spec_columns() -> dict[str, list[str]]:
-    """Mart name -> columns in order, as the first paragraph under its heading lists them."""
-    spec = {}
-    text = MART_SPEC.read_text()
-    for name, body in re.findall(r"^## marts\.(\w+)[^\n]*\n(.*?)(?:\n\n|\Z)", text, re.S | re.M):
-        flat = " ".join(body.split())
-        while re.search(r"\([^()]*\)", flat):  # notes in brackets hold commas of their own
-            flat = re.sub(r"\([^()]*\)", "", flat)
-        spec[name] = [c.strip().rstrip(".").strip() for c in flat.split(". ")[0].split(",")]
-    return spec
-
-
-def _rows(conn, sql: str, *params) -> list[tuple]:
-    return conn.execute(sql, params).fetchall()
 
 
 def _contents(conn) -> dict[str, list[tuple]]:
@@ -84,26 +70,11 @@ def built(warehouse, settings, tmp_path_factory):
                "contents": (contents_first, contents_second)}
 
 
-@pytest.fixture
-def db(built):
-    from onecouncil.warehouse import connect
-
-    with connect(autocommit=True) as conn:
-        yield conn
-
-
-def _by_type(result) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for r in result.result.results:
-        out.setdefault(str(r.node.resource_type), []).append(r)
-    return out
-
-
 def test_build_succeeds_and_every_unit_test_passes(built):
     result = built["first"]
     assert result.success, result.exception
-    by_type = _by_type(result)
-    unit = {r.node.name: str(r.status) for r in by_type["unit_test"]
+    grouped = by_type(result)
+    unit = {r.node.name: str(r.status) for r in grouped["unit_test"]
             if r.node.name.startswith(("risk_", "audit_"))}
     assert len(unit) >= 13, sorted(unit)
     assert {n for n, s in unit.items() if s != "pass"} == set()
@@ -114,28 +85,19 @@ def test_build_succeeds_and_every_unit_test_passes(built):
                  "audit_recommendation_overdue_and_days_overdue",
                  "audit_implementation_rate_of_recommendations_due"):
         assert rule in unit
-    failed = [(r.node.name, str(r.status)) for r in by_type["test"] if str(r.status) != "pass"]
+    failed = [(r.node.name, str(r.status)) for r in grouped["test"] if str(r.status) != "pass"]
     assert not failed
 
 
 def test_every_data_test_states_its_severity(built):
-    for r in built["first"].result.results:
-        if str(r.node.resource_type) != "test":
-            continue
-        severity = r.node.config.severity.lower()
-        assert r.node.config.meta.get("severity") == {"error": "blocking",
-                                                      "warn": "warning"}[severity], r.node.name
+    assert severity_mismatches(built["first"]) == []
 
 
 def test_marts_have_the_spec_columns_in_order(db, built):
-    spec = _spec_columns()
+    spec = spec_columns(MART_SPEC)
     assert set(spec) == set(MARTS)
     for mart, columns in spec.items():
-        actual = [c for (c,) in _rows(
-            db, "select column_name from information_schema.columns"
-                " where table_schema = 'marts' and table_name = %s order by ordinal_position",
-            mart)]
-        assert actual == columns, mart
+        assert mart_columns(db, mart) == columns, mart
 
 
 def test_restricted_engagements_are_counted_in_plan_totals(db, built):

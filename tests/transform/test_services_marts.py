@@ -9,7 +9,6 @@ Python, or with the column spec in docs/services-marts.md.
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections import Counter
 from datetime import date, timedelta
@@ -17,6 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from .dbt_checks import mart_columns, spec_columns
+from .dbt_checks import rows as _rows
 
 from onecouncil.settings import REPO_ROOT
 
@@ -36,22 +38,6 @@ UNIT_TESTS = {  # every rule of the issue has its hand-computed unit test
     "consultation_42_compliant_41_not_statutory_parishes",
     "training_on_time_late_overdue_not_yet_due", "training_completion_rate_on_time_over_due",
 }
-
-
-def _spec_columns() -> dict[str, list[str]]:
-    """Mart name -> columns in order, as docs/services-marts.md lists them."""
-    spec = {}
-    for name, body in re.findall(r"^## marts\.(\w+)[^\n]*\n(.*?)(?:\n\n|\Z)",
-                                 MART_SPEC.read_text(), re.S | re.M):
-        flat = " ".join(body.split())
-        while re.search(r"\([^()]*\)", flat):  # notes in brackets hold commas of their own
-            flat = re.sub(r"\([^()]*\)", "", flat)
-        spec[name] = [c.strip().rstrip(".").strip() for c in flat.split(". ")[0].split(",")]
-    return spec
-
-
-def _rows(conn, sql: str, *params) -> list[tuple]:
-    return conn.execute(sql, params).fetchall()
 
 
 def _daily(conn) -> dict[tuple, tuple]:
@@ -97,14 +83,6 @@ def built(warehouse, settings, tmp_path_factory):
         yield {"first": first, "second": second, "before": before, "after": after}
 
 
-@pytest.fixture
-def db(built):
-    from onecouncil.warehouse import connect
-
-    with connect(autocommit=True) as conn:
-        yield conn
-
-
 def test_build_succeeds_and_every_rule_has_a_passing_unit_test(built):
     for result in (built["first"], built["second"]):
         assert result.success, result.exception
@@ -117,13 +95,10 @@ def test_build_succeeds_and_every_rule_has_a_passing_unit_test(built):
 
 
 def test_columns_match_the_doc(db, built):
-    spec = _spec_columns()
+    spec = spec_columns(MART_SPEC)
     assert set(spec) == set(MARTS)
     for mart, columns in spec.items():
-        actual = [c for (c,) in _rows(
-            db, "select column_name from information_schema.columns where table_schema ="
-                " 'marts' and table_name = %s order by ordinal_position", mart)]
-        assert actual == columns, mart
+        assert mart_columns(db, mart) == columns, mart
 
 
 def test_contact_daily_equals_a_from_scratch_count_per_london_day(db, built):
