@@ -58,3 +58,23 @@
     ) as chosen
     join {{ history }} as h on h.file_id = chosen.file_id
 {%- endmacro %}
+
+{# The totals every roll-up of finance_outturn sums (service, directorate, council). #}
+{% macro finance_rollup_totals() -%}
+        sum(current_budget) as current_budget,
+        sum(actual_ytd) as actual_ytd,
+        sum(forecast_outturn) as forecast_outturn,
+        sum(forecast_outturn) - sum(current_budget) as variance
+{%- endmacro %}
+
+{# The figure columns of every roll-up mart, in the contract's order, with the same
+   variance %, RAG and movement rules at every level; `line` is the roll-up's key. #}
+{% macro finance_rollup_figures(line) -%}
+    current_budget::numeric as current_budget,
+    actual_ytd::numeric as actual_ytd,
+    forecast_outturn::numeric as forecast_outturn,
+    variance::numeric as variance,
+    ({{ finance_variance_pct('variance', 'current_budget') }})::numeric as variance_pct,
+    ({{ finance_rag('variance', 'current_budget') }})::text as rag,
+    ({{ finance_movement(line) }})::numeric as movement
+{%- endmacro %}

@@ -7,10 +7,7 @@ with lines as (
         fiscal_year,
         period,
         period_end,
-        sum(current_budget) as current_budget,
-        sum(actual_ytd) as actual_ytd,
-        sum(forecast_outturn) as forecast_outturn,
-        sum(forecast_outturn) - sum(current_budget) as variance
+        {{ finance_rollup_totals() }}
     from {{ ref('finance_outturn') }}
     group by 1, 2, 3
 
@@ -20,11 +17,5 @@ select
     fiscal_year::text as fiscal_year,
     period::integer as period,
     period_end::date as period_end,
-    current_budget::numeric as current_budget,
-    actual_ytd::numeric as actual_ytd,
-    forecast_outturn::numeric as forecast_outturn,
-    variance::numeric as variance,
-    ({{ finance_variance_pct('variance', 'current_budget') }})::numeric as variance_pct,
-    ({{ finance_rag('variance', 'current_budget') }})::text as rag,
-    ({{ finance_movement("'council'") }})::numeric as movement
+    {{ finance_rollup_figures("'council'") }}
 from lines
