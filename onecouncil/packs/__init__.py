@@ -26,7 +26,7 @@ class Pack:
     public: bool
     template: str
     cadence: str  # 'monthly', 'quarterly' or 'annual': which period labels it takes
-    build: Callable[[psycopg.Connection, str, int], tuple[dict, dict]]
+    build: Callable[[psycopg.Connection, Any], tuple[dict, dict]]
     module: ModuleType
 
     def extras(self, figures: dict, lineage: dict, period: Any) -> dict[str, bytes]:
@@ -70,23 +70,20 @@ def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_la
     `period_label` is P01..P13 (also 'P5' or 5) for monthly packs. A verdict that is not
     final (checks not run, or a blocking check failed) renders the pack as a DRAFT.
     """
+    from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear, parse_label
     from onecouncil.packs import render
 
     try:
         spec = PACKS[pack]
     except KeyError:
         raise KeyError(f"no pack {pack!r}; known: {', '.join(sorted(PACKS))}") from None
-    period = render.parse_period(fiscal_year, period_label)
-    if spec.cadence == "monthly" and period.period is None:
-        raise ValueError(f"{pack} is monthly: give a period P01-P13, not {period_label!r}")
-    if spec.cadence == "quarterly" and not period.label.startswith("Q"):
-        raise ValueError(f"{pack} is quarterly: give a quarter Q1-Q4, not {period_label!r}")
-    if spec.cadence == "annual" and period.label != "year":
-        raise ValueError(f"{pack} is annual: give 'year', not {period_label!r}")
-    # monthly packs build from a period number, quarterly from a quarter number; annual
-    # packs get None (period.period is None for 'year'), the whole year being the period
-    number = int(period.label[1]) if spec.cadence == "quarterly" else period.period
-    figures, lineage = spec.build(conn, fiscal_year, number)
+    period = parse_label(fiscal_year, period_label)
+    wanted = {"monthly": (FiscalPeriod, "a period P01-P13"),
+              "quarterly": (FiscalQuarter, "a quarter Q1-Q4"),
+              "annual": (FiscalYear, "'year'")}[spec.cadence]
+    if not isinstance(period, wanted[0]):
+        raise ValueError(f"{pack} is {spec.cadence}: give {wanted[1]}, not {period_label!r}")
+    figures, lineage = spec.build(conn, period)
     return render.render(
         spec.name, title=spec.title, public=spec.public, template=spec.template, period=period,
         output_dir=output_dir, figures=figures, lineage=lineage, verdict=verdict,

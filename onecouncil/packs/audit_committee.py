@@ -94,8 +94,9 @@ def _snapshot(conn: psycopg.Connection, mart: str, end: dt.date,
                  (end,))[0]["d"]
 
 
-def build(conn: psycopg.Connection, fiscal_year: str, quarter: int) -> tuple[dict, dict]:
+def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
     """(figures, lineage) for one quarter; figures hold every number the pack shows."""
+    fiscal_year, quarter = str(period.year), period.quarter
     end = quarter_end(fiscal_year, quarter)
     snaps = {
         "risk": _snapshot(conn, "marts.risk_register", end),

@@ -28,7 +28,8 @@ from typing import Any
 
 import psycopg
 
-from onecouncil.packs import disclosure, finance_outturn, render
+from onecouncil.calendar import FiscalQuarter, FiscalYear
+from onecouncil.packs import charts, disclosure, finance_outturn, render
 from onecouncil.packs.risk_bands import rating, risk_bands
 from onecouncil.packs.lineage import fetch, files
 
@@ -59,7 +60,7 @@ INDICATOR_COLUMNS = (
 # ---------------------------------------------------------------- calendar
 
 def quarter_end(fiscal_year: str, quarter: int) -> dt.date:
-    return render.parse_period(fiscal_year, f"Q{quarter}").fixed_date
+    return FiscalQuarter(FiscalYear.parse(fiscal_year), quarter).last_day
 
 
 def previous_quarter(fiscal_year: str, quarter: int) -> tuple[str, int]:
@@ -233,10 +234,11 @@ def _trend(history: list[dict[str, Any]]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- build
 
-def build(conn: psycopg.Connection, fiscal_year: str, quarter: int) -> tuple[dict, dict]:
+def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
     """(figures, lineage) for one quarter; every figure is as the public pack shows it."""
-    q_end = quarter_end(fiscal_year, quarter)
-    prev_fy, prev_q = previous_quarter(fiscal_year, quarter)
+    fiscal_year, quarter = str(period.year), period.quarter
+    q_end = period.last_day
+    prev_fy, prev_q = str(period.previous().year), period.previous().quarter
     params = {"fy": fiscal_year, "q": quarter, "q_end": q_end, "prev_fy": prev_fy,
               "prev_q": prev_q, "p": quarter * 3}
     # is_public is part of the indicator mart's contract: named outright, so a mart built
@@ -436,7 +438,7 @@ def _risks(conn: psycopg.Connection, q_end: dt.date) -> tuple[dict[str, Any], li
 
 def context(figures: dict[str, Any]) -> dict[str, Any]:
     """Each Red indicator's chart geometry, rebuilt from the (already disclosed) figures."""
-    charts = {}
+    drawn = {}
     for ind in figures["red_indicators"]:
         items = []
         for p in ind["trend"]["points"]:
@@ -446,15 +448,15 @@ def context(figures: dict[str, Any]) -> dict[str, Any]:
             display = p["value"] or ("Not returned" if p["rag"] == "Not returned"
                                      else "No value")
             items.append((p["period"], plotted, display))
-        chart = render.line_chart(items)
+        chart = charts.line_chart(items)
         span = "years" if ind["trend"]["annual"] else "quarters"
         chart["title"] = f"{ind['indicator_name']}: last {len(items)} {span}"
         chart["description"] = (
             f"Line chart of {ind['indicator_name']} over the last {len(items)} {span}, oldest "
             "first. The vertical scale does not start at zero; gaps are figures not shown. "
             + "; ".join(f"{pt['label']}: {pt['display']}" for pt in chart["points"]) + ".")
-        charts[ind["chart_id"]] = chart
-    return {"charts": charts}
+        drawn[ind["chart_id"]] = chart
+    return {"charts": drawn}
 
 
 def _number(text: str) -> Decimal | None:

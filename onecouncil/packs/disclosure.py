@@ -14,6 +14,8 @@ usually published elsewhere in the pack.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
 
 SUPPRESSED = "<5"
 
@@ -85,3 +87,43 @@ def suppress(table: Sequence[Sequence[int | None]], *, threshold: int = 5,
     return [[SUPPRESSED if hidden else ("" if v is None else f"{v:,}")
              for v, hidden in zip(row, row_mask, strict=True)]
             for row, row_mask in zip(table, mask, strict=True)]
+
+
+def as_count(value: Any) -> int | None:
+    """A value as suppress_mask's whole-number grid needs it.
+
+    Anything above 0 and below 5 (a monthly mean of 0.5 or 4.5 people) stays within 1-4,
+    so it is suppressed like a whole count; a negative number cannot be a count of people
+    and is left out (None).
+    """
+    if value is None:
+        return None
+    d = Decimal(str(value))
+    if d < 0:
+        return None
+    if 0 < d < 5:
+        return max(1, min(4, int(d)))
+    return int(d)
+
+
+def suppress_by_year(rows: Sequence[dict[str, Any]], field: str) -> list[bool]:
+    """Which of `rows`' `field` to hide, with secondary suppression within each fiscal year.
+
+    A year-to-date or annual figure published elsewhere would give a lone hidden quarter
+    away by subtraction, so each fiscal year's values are one line of the grid.
+    """
+    hidden = [False] * len(rows)
+    years: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        years.setdefault(r["fiscal_year"], []).append(i)
+    for idx in years.values():
+        mask = suppress_mask([[as_count(rows[i][field]) for i in idx]])[0]
+        for i, m in zip(idx, mask, strict=True):
+            hidden[i] = m
+    return hidden
+
+
+def counts_people(indicator: dict[str, Any]) -> bool:
+    """The definitions carry no "counts people" flag, so the rule errs towards hiding:
+    the value of every indicator whose unit is `number` is treated as a count of people."""
+    return indicator["unit"] == "number"

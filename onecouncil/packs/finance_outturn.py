@@ -16,7 +16,8 @@ from typing import Any
 
 import psycopg
 
-from onecouncil.packs import render
+from onecouncil.calendar import FiscalPeriod
+from onecouncil.packs import charts, formatting, output, render
 from onecouncil.packs.lineage import fetch, files
 
 NAME = "finance-outturn"
@@ -51,8 +52,9 @@ SOURCE_FILE_IDS = """
 """
 
 
-def build(conn: psycopg.Connection, fiscal_year: str, period: int) -> tuple[dict, dict]:
+def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:
     """(figures, lineage) for one month; figures hold every number the pack and .xlsx show."""
+    fiscal_year, period = str(month.year), month.period
     params = {"fy": fiscal_year, "p": period}
     cols = ", ".join(LINE_COLUMNS)
     council = fetch(conn, f"select period_end, {cols} from marts.finance_outturn_council "
@@ -122,8 +124,8 @@ def build(conn: psycopg.Connection, fiscal_year: str, period: int) -> tuple[dict
 
 
 def directorate_chart(directorates: list[dict[str, Any]]) -> dict[str, Any]:
-    return render.bar_chart([(d["directorate_name"], d["variance"] or Decimal(0),
-                       render.thousands(d["variance"])) for d in directorates])
+    return charts.bar_chart([(d["directorate_name"], d["variance"] or Decimal(0),
+                       formatting.thousands(d["variance"])) for d in directorates])
 
 
 # ---------------------------------------------------------------- xlsx
@@ -152,7 +154,7 @@ CC_EXTRA = (("Forecast basis", "forecast_basis", None), ("Commentary", "commenta
 FORMATS = {"money": "#,##0.00;-#,##0.00", "pct": '0.0"%"', "date": "dd/mm/yyyy"}
 
 
-def xlsx(figures: dict[str, Any], lineage: dict[str, Any], period: render.Period,
+def xlsx(figures: dict[str, Any], lineage: dict[str, Any], period: FiscalPeriod,
          data_version: str) -> bytes:
     """The workbook, byte-identical for the same figures (fixed document dates, zip times)."""
     from openpyxl import Workbook
@@ -217,10 +219,10 @@ def xlsx(figures: dict[str, Any], lineage: dict[str, Any], period: render.Period
     return _fix_zip(buffer.getvalue(), period)
 
 
-def _fix_zip(data: bytes, period: render.Period) -> bytes:
+def _fix_zip(data: bytes, period: FiscalPeriod) -> bytes:
     """openpyxl stamps the save time into docProps/core.xml and every zip entry: pin both."""
-    stamp = f"{period.fixed_date.isoformat()}T00:00:00Z"
-    date_time = (period.fixed_date.year, period.fixed_date.month, period.fixed_date.day, 0, 0, 0)
+    stamp = f"{period.last_day.isoformat()}T00:00:00Z"
+    date_time = (period.last_day.year, period.last_day.month, period.last_day.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -238,9 +240,9 @@ def _fix_zip(data: bytes, period: render.Period) -> bytes:
     return out.getvalue()
 
 
-def extras(figures: dict[str, Any], lineage: dict[str, Any], period: render.Period
+def extras(figures: dict[str, Any], lineage: dict[str, Any], period: FiscalPeriod
            ) -> dict[str, bytes]:
-    version = render.data_version(lineage["source_files"])
+    version = output.data_version(lineage["source_files"])
     return {f"{NAME}.xlsx": xlsx(figures, lineage, period, version)}
 
 

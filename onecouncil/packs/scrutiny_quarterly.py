@@ -24,8 +24,8 @@ from typing import Any
 
 import psycopg
 
-from onecouncil.calendar import FiscalYear
-from onecouncil.packs import disclosure, render
+from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear
+from onecouncil.packs import charts, disclosure, formatting, render
 from onecouncil.packs.cabinet_quarterly import (
     INDICATOR_COLUMNS,
     _as_count,
@@ -155,7 +155,8 @@ def _contact(conn, fiscal_year, quarter) -> dict[str, Any]:
         by_channel = {c: (these[c]["contacts"] if c in these else 0) for c in channels}
         first = next(iter(these.values()))
         months.append({
-            "period": period, "month": render.parse_period(fiscal_year, period).month_name,
+            "period": period,
+            "month": FiscalPeriod(FiscalYear.parse(fiscal_year), period).month_name,
             "month_start": first["month_start"], "contacts": by_channel,
             "total": every.get("contacts", sum(by_channel.values())),
             "phone_answer_rate": phone.get("phone_answer_rate"),
@@ -210,7 +211,7 @@ def training_table(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out.append({"directorate_name": dname, "course": course, "completed_on_time": cells[0],
                     "not_completed_on_time": cells[1], "due": cells[2],
                     "completion_rate": disclosure.SUPPRESSED if hidden else (
-                        "n/a" if rate is None else render.percent(rate))})
+                        "n/a" if rate is None else formatting.percent(rate))})
     return {"rows": out[:-1], "total": out[-1]}
 
 
@@ -235,8 +236,9 @@ def _training(conn, q_end, dirs) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- build
 
-def build(conn: psycopg.Connection, fiscal_year: str, quarter: int) -> tuple[dict, dict]:
+def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
     """(figures, lineage) for one quarter; every figure is as the public pack shows it."""
+    fiscal_year, quarter = str(period.year), period.quarter
     q_start, q_end = quarter_start(fiscal_year, quarter), quarter_end(fiscal_year, quarter)
     dirs = directorate_names(conn)
     projects, project_shas = _projects(conn, q_end, dirs)
@@ -300,7 +302,7 @@ def context(figures: dict[str, Any]) -> dict[str, Any]:
         return {"contact_chart": None}
     items = [(c["channel"].capitalize(), Decimal(c["contacts"]), f"{c['contacts']:,}")
              for c in contact["year_to_date"]]
-    chart = render.bar_chart(items)
+    chart = charts.bar_chart(items)
     chart["title"] = f"Contacts by channel, April to the end of quarter {figures['quarter']}"
     chart["description"] = ("Bar chart of contacts by channel, largest shown longest. "
                             + "; ".join(f"{lab}: {disp}" for lab, _, disp in items) + ".")

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from onecouncil.calendar import FiscalPeriod
 from onecouncil.packs import disclosure, render
 from onecouncil.packs.lineage import fetch, files
 
@@ -40,7 +41,8 @@ SOURCE_FILE_IDS = """
 """
 
 
-def build(conn: psycopg.Connection, fiscal_year: str, period: int) -> tuple[dict, dict]:
+def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:
+    fiscal_year, period = str(month.year), month.period
     params = {"fy": fiscal_year, "p": period}
     payments = fetch(
         conn, "select body_name, transaction_date, transaction_number, supplier_name, amount, "
@@ -85,7 +87,7 @@ def build(conn: psycopg.Connection, fiscal_year: str, period: int) -> tuple[dict
 
     # Counts of individuals are published only as disclosure control leaves them.
     figures = {
-        "month": render.parse_period(fiscal_year, period).month_name,
+        "month": month.month_name,
         "threshold": limits["transparency_threshold"],
         "payments_published": len(payments),
         "total_amount": total_row["amount"],
@@ -124,6 +126,6 @@ def to_csv(payments: list[dict[str, Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def extras(figures: dict[str, Any], lineage: dict[str, Any], period: render.Period
+def extras(figures: dict[str, Any], lineage: dict[str, Any], period: FiscalPeriod
            ) -> dict[str, bytes]:
     return {CSV_NAME: figures["_csv"]}

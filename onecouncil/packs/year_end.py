@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 
+from onecouncil.calendar import FiscalYear
 from onecouncil.packs import disclosure, finance_outturn
 from onecouncil.packs.cabinet_quarterly import (
     INDICATOR_COLUMNS,
@@ -122,9 +123,9 @@ def _finance(conn, fy) -> dict[str, Any]:
             "directorates": directorates, "unmapped_lines": unmapped}
 
 
-def build(conn: psycopg.Connection, fiscal_year: str, _number: None = None
-          ) -> tuple[dict, dict]:
-    """(figures, lineage) for the year; render_pack passes None, the year being the period."""
+def build(conn: psycopg.Connection, year: FiscalYear) -> tuple[dict, dict]:
+    """(figures, lineage) for the year."""
+    fiscal_year = str(year)
     actions, action_shas = _actions(conn, fiscal_year)
     indicators, indicator_shas = _indicators(conn, fiscal_year)
     finance = _finance(conn, fiscal_year)

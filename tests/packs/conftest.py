@@ -196,8 +196,11 @@ def fill_ops(c) -> None:
 
 @pytest.fixture
 def marts(conn):
+    import report_models
+
     fill_marts(conn)
     fill_ops(conn)
+    report_models.build(conn)
     return conn
 
 

@@ -32,6 +32,7 @@ from cabinet_fixtures import (  # noqa: F401  (fixtures are found by name)
 from conftest import BUDGET_SHA, LEDGER_SHA
 from test_accessibility import _axe, browser  # noqa: F401
 
+from onecouncil.calendar import FiscalQuarter, FiscalYear
 from onecouncil.packs import PACKS, render_pack
 from onecouncil.packs.cabinet_quarterly import build
 
@@ -271,7 +272,7 @@ def test_lineage_and_byte_identical_rerender(cabinet_risk, final_verdict, tmp_pa
 
 
 def test_quarter_four_adds_annual_indicators(cabinet_marts):
-    figures, _ = build(cabinet_marts, FY, 4)
+    figures, _ = build(cabinet_marts, FiscalQuarter(FiscalYear.parse(FY), 4))
     assert figures["indicators_reported"] == 2  # CHI02's quarter and PLA10's year
     red = figures["red_indicators"]
     assert [r["indicator_id"] for r in red] == ["PLA10"]
@@ -279,7 +280,7 @@ def test_quarter_four_adds_annual_indicators(cabinet_marts):
     assert [p["period"] for p in red[0]["trend"]["points"]] == ["2024-25", "2025-26"]
     assert figures["finance"]["available"] is False  # no period 12 in the fixture
     # quarter 2 never sees the year rows
-    q2, _ = build(cabinet_marts, FY, 2)
+    q2, _ = build(cabinet_marts, FiscalQuarter(FiscalYear.parse(FY), 2))
     assert "PLA10" not in json.dumps([r["indicator_id"] for r in q2["red_indicators"]])
 
 
