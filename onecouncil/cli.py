@@ -245,34 +245,28 @@ def transform() -> None:
 
 
 def render_packs(periods: list, quarters: list, output: Path | None, years: list = ()) -> None:
-    """Run the monthly, quarterly and annual pack DAGs for these periods, quarters and
-    years; list the packs."""
-    from onecouncil.packs import PACKS
+    """Run the pack DAG of each cadence (monthly_packs, quarterly_packs, annual_packs) for
+    these periods, quarters and years; list the packs written."""
+    from onecouncil.packs.declarations import ANNUAL, MONTHLY, QUARTERLY, of_cadence
 
     out = str(output) if output else None
-    if periods:
-        conf = {"period": ",".join(map(str, periods)), "output": out}
-        _run_dag("finance_packs.py", "finance_monthly_packs", conf,
-                 f"finance packs for {conf['period']}")
-    if quarters:
-        conf = {"quarter": ",".join(map(str, quarters)), "output": out}
-        _run_dag("quarterly_packs.py", "quarterly_packs", conf,
-                 f"quarterly packs for {conf['quarter']}")
-    if years:
-        conf = {"year": ",".join(map(str, years)), "output": out}
-        _run_dag("year_end_pack.py", "year_end_pack", conf, f"year-end summary for {conf['year']}")
+    wanted = [(MONTHLY, list(periods)), (QUARTERLY, list(quarters)), (ANNUAL, list(years))]
+    for cadence, items in wanted:
+        if items:
+            conf = {cadence.param: ",".join(map(str, items)), "output": out}
+            _run_dag("packs.py", cadence.dag_id, conf,
+                     f"{cadence.name} packs for {conf[cadence.param]}")
     root = (output or _settings.load().output).expanduser().resolve()
     table = Table(title=f"Packs written under {root}")
     for name in ("period", "pack", "files"):
         table.add_column(name, overflow="fold")
-    wanted = [(p, p.year, f"P{p.period:02d}", "monthly") for p in periods] + \
-             [(q, q.year, f"Q{q.quarter}", "quarterly") for q in quarters] + \
-             [(y, y, "year", "annual") for y in years]
-    for when, year, label, cadence in wanted:
-        folder = root / str(year) / label
-        for name in sorted(n for n, spec in PACKS.items() if spec.cadence == cadence):
-            files = sorted(f.name for f in folder.glob(f"{name}.*"))
-            table.add_row(str(when), name, ", ".join(files) if files else "not written")
+    for cadence, items in wanted:
+        for when in items:
+            folder = root / str(when.year) / when.label
+            for declaration in of_cadence(cadence):
+                files = sorted(f.name for f in folder.glob(f"{declaration.name}.*"))
+                table.add_row(str(when), declaration.name,
+                              ", ".join(files) if files else "not written")
     console.print(table)
 
 
@@ -292,10 +286,12 @@ def run(
     """Ingest (optional), transform and check, then render the packs of a period, quarter
     or year.
 
-    Runs the ingest_landing, transform and pack DAGs (finance_monthly_packs for
-    --period, quarterly_packs for --quarter, year_end_pack for --year) in-process,
-    through Airflow, and prints where the packs are. A pack whose blocking data checks failed is
-    written marked DRAFT - data checks failed.
+    Runs the ingest_landing, transform and pack DAGs (monthly_packs for --period,
+    quarterly_packs for --quarter, annual_packs for --year) in-process, through
+    Airflow, and prints where the packs are. A section whose data has not arrived says
+    it is not yet available and which feed it waits for; a pack whose blocking data
+    checks failed is written marked DRAFT - data checks failed. A failing task fails
+    the run at once (no retry delay in-process).
     """
     from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear
 

@@ -77,3 +77,21 @@ def quarter_due_on(day: date, n: int = QUARTERLY_PACK_WORKING_DAYS) -> FiscalQua
     candidates = [FiscalQuarter(y, q) for y in (FiscalYear(year.start_year - 1), year)
                   for q in (1, 2, 3, 4)]
     return next((q for q in candidates if quarterly_pack_due(q, n) == day), None)
+
+
+def pack_due(period: FiscalPeriod | FiscalQuarter | FiscalYear, n: int) -> date:
+    """The day a pack of `period` is due: `n` working days after the period closes."""
+    if isinstance(period, FiscalPeriod):
+        return monthly_pack_due(period, n)
+    if isinstance(period, FiscalQuarter):
+        return quarterly_pack_due(period, n)
+    return year_end_pack_due(period, n)
+
+
+def due_on(kind: type, day: date, n: int) -> list[FiscalPeriod | FiscalQuarter | FiscalYear]:
+    """The periods, quarters or years (`kind`) whose packs are due on `day`."""
+    if kind is FiscalPeriod:
+        return periods_due_on(day, n)
+    if kind is FiscalQuarter:
+        return [q] if (q := quarter_due_on(day, n)) else []
+    return [y] if (y := year_due_on(day, n)) else []

@@ -62,3 +62,35 @@ def test_dag_files_parse_fast(dagbag):
         elapsed = time.perf_counter() - started
         assert not bag.import_errors
         assert elapsed < 2.0, f"{path.name} took {elapsed:.2f}s to parse"
+
+
+def test_pack_dags_are_generated_from_the_declarations(dagbag):
+    from onecouncil.packs.declarations import CADENCES, DECLARATIONS
+
+    for cadence in CADENCES:
+        dag = dagbag.dags[cadence.dag_id]
+        assert cadence.param in dag.params
+        tasks = {t.task_id for t in dag.tasks}
+        assert tasks == {f"render_{d.name.replace('-', '_')}" for d in DECLARATIONS
+                         if d.cadence == cadence}
+    every = {t.task_id for c in CADENCES for t in dagbag.dags[c.dag_id].tasks}
+    assert len(every) == len(DECLARATIONS)
+
+
+def test_a_run_started_by_hand_does_not_wait_for_retries(monkeypatch, settings):
+    """dag.test() sleeps through retry_delay: the in-process runner turns retries off."""
+    from onecouncil import airflow_runner
+
+    seen = {}
+
+    def fake_test(self, run_conf=None):
+        seen.update({t.task_id: t.retries for t in self.tasks})
+        raise RuntimeError("stop here")
+
+    from airflow.sdk import DAG
+
+    monkeypatch.setattr(DAG, "test", fake_test)
+    monkeypatch.setattr(airflow_runner, "ensure_metadata_db", lambda *a, **k: None)
+    with pytest.raises(RuntimeError, match="stop here"):
+        airflow_runner.run_dag_in_process("packs.py", "quarterly_packs", {}, settings)
+    assert seen and set(seen.values()) == {0}

@@ -8,7 +8,7 @@ writes <output>/2025-26/P05/finance-outturn.{html,pdf,json,xlsx}.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -16,18 +16,40 @@ from typing import Any
 
 import psycopg
 
+from onecouncil.packs.declarations import DECLARATIONS, PackDeclaration
 from onecouncil.quality.results import Verdict
 
 
 @dataclass(frozen=True)
 class Pack:
-    name: str
-    title: str
-    public: bool
-    template: str
-    cadence: str  # 'monthly', 'quarterly' or 'annual': which period labels it takes
-    build: Callable[[psycopg.Connection, Any], tuple[dict, dict]]
+    """A declared pack (declarations.py) with the module that builds its figures."""
+
+    declaration: PackDeclaration
     module: ModuleType
+
+    @property
+    def name(self) -> str:
+        return self.declaration.name
+
+    @property
+    def title(self) -> str:
+        return self.declaration.title
+
+    @property
+    def public(self) -> bool:
+        return self.declaration.public
+
+    @property
+    def template(self) -> str:
+        return self.declaration.template
+
+    @property
+    def cadence(self) -> str:
+        """'monthly', 'quarterly' or 'annual': which periods it takes."""
+        return self.declaration.cadence.name
+
+    def build(self, conn: psycopg.Connection, period: Any) -> tuple[dict, dict]:
+        return self.module.build(conn, period)
 
     def extras(self, figures: dict, lineage: dict, period: Any) -> dict[str, bytes]:
         fn = getattr(self.module, "extras", None)
@@ -38,26 +60,8 @@ class Pack:
         return fn(figures) if fn else {}
 
 
-def _pack(module: ModuleType, cadence: str = "monthly") -> Pack:
-    return Pack(module.NAME, module.TITLE, module.PUBLIC, module.TEMPLATE, cadence,
-                module.build, module)
-
-
 def _registry() -> dict[str, Pack]:
-    from onecouncil.packs import (
-        audit_committee,
-        cabinet_quarterly,
-        finance_outturn,
-        scrutiny_quarterly,
-        transparency_spend,
-        year_end,
-    )
-
-    return {p.name: p for p in (_pack(finance_outturn), _pack(transparency_spend),
-                                _pack(audit_committee, "quarterly"),
-                                _pack(cabinet_quarterly, "quarterly"),
-                                _pack(scrutiny_quarterly, "quarterly"),
-                                _pack(year_end, "annual"))}
+    return {d.name: Pack(d, importlib.import_module(d.module)) for d in DECLARATIONS}
 
 
 PACKS: dict[str, Pack] = _registry()
@@ -70,7 +74,7 @@ def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_la
     `period_label` is P01..P13 (also 'P5' or 5) for monthly packs. A verdict that is not
     final (checks not run, or a blocking check failed) renders the pack as a DRAFT.
     """
-    from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear, parse_label
+    from onecouncil.calendar import parse_label
     from onecouncil.packs import render
 
     try:
@@ -78,11 +82,10 @@ def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_la
     except KeyError:
         raise KeyError(f"no pack {pack!r}; known: {', '.join(sorted(PACKS))}") from None
     period = parse_label(fiscal_year, period_label)
-    wanted = {"monthly": (FiscalPeriod, "a period P01-P13"),
-              "quarterly": (FiscalQuarter, "a quarter Q1-Q4"),
-              "annual": (FiscalYear, "'year'")}[spec.cadence]
-    if not isinstance(period, wanted[0]):
-        raise ValueError(f"{pack} is {spec.cadence}: give {wanted[1]}, not {period_label!r}")
+    wanted = {"monthly": "a period P01-P13", "quarterly": "a quarter Q1-Q4",
+              "annual": "'year'"}[spec.cadence]
+    if not isinstance(period, spec.declaration.cadence.kind):
+        raise ValueError(f"{pack} is {spec.cadence}: give {wanted}, not {period_label!r}")
     figures, lineage = spec.build(conn, period)
     return render.render(
         spec.name, title=spec.title, public=spec.public, template=spec.template, period=period,

@@ -1,0 +1,83 @@
+"""
+### Pack DAGs (airflow DAGs `monthly_packs`, `quarterly_packs`, `annual_packs`)
+
+One DAG per cadence, generated from the pack declarations
+(`onecouncil/packs/declarations.py`), with one `render_<pack>` task per pack of
+that cadence. A task renders its pack from the report models and the latest
+check verdict of the `transform` DAG:
+
+- Scheduled every working-day morning (07:00 Europe/London); each pack renders
+  the periods whose pack is due that day by its declared due rule (the 10th
+  working day after a period closes for the monthly packs, the 15th after a
+  quarter or period 13 for the others; England's bank holidays excluded). On
+  other days the task skips. The period comes from the run's own date, never a
+  data interval.
+- Param `period`, `quarter` or `year`: render these instead, comma-separated,
+  e.g. `2025-26-P05,2025-26-P06`, `2025-26-Q2`, `2025-26` (`onecouncil run`).
+- Param `output`: the pack folder (default `$ONECOUNCIL_HOME/output`).
+- A section whose data has not arrived says it is not yet available and which
+  feed it waits for; the pack still renders. A pack whose blocking checks
+  failed is written marked `DRAFT - data checks failed`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowSkipException
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from onecouncil.packs.declarations import CADENCES, Cadence, PackDeclaration, of_cadence
+
+
+def _render_task(pack: PackDeclaration):
+    @task(task_id=f"render_{pack.name.replace('-', '_')}",
+          doc_md=f"Render `{pack.name}` ({pack.title}; {pack.classification.lower()}, "
+                 f"for {pack.audience}; signed off by the {pack.approver}).")
+    def render() -> list[str]:
+        from onecouncil.pipelines.packs import for_run, render_periods
+
+        context = get_current_context()
+        when = context.get("logical_date") or context["dag_run"].run_after
+        day = pendulum.instance(when).in_timezone("Europe/London").date()
+        periods = for_run(pack.name, context["params"].get(pack.cadence.param), day)
+        if not periods:
+            raise AirflowSkipException(f"no {pack.name} pack is due on {day}")
+        return render_periods(pack.name, periods, context["params"].get("output"))
+
+    return render
+
+
+def _pack_dag(cadence: Cadence):
+    packs = of_cadence(cadence)
+
+    @dag(
+        dag_id=cadence.dag_id,
+        schedule=CronTriggerTimetable("0 7 * * 1-5", timezone="Europe/London"),
+        start_date=pendulum.datetime(cadence.first_run.year, cadence.first_run.month,
+                                     cadence.first_run.day, tz="Europe/London"),
+        catchup=False,
+        max_active_runs=1,
+        tags=["packs", cadence.name, *(p.name for p in packs)],
+        doc_md=__doc__ + "\n\nThis DAG renders: " + ", ".join(
+            f"`{p.name}` ({p.classification.lower()})" for p in packs) + ".",
+        params={
+            cadence.param: Param(None, type=["null", "string"],
+                                 description=f"{cadence.param.capitalize()}s to render, e.g. "
+                                             f"{cadence.example}; default: those due"),
+            "output": Param(None, type=["null", "string"],
+                            description="Pack folder; default $ONECOUNCIL_HOME/output"),
+        },
+        default_args={"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=5)},
+    )
+    def pack_dag():
+        for pack in packs:
+            _render_task(pack)()
+
+    return pack_dag()
+
+
+for _cadence in CADENCES:
+    globals()[f"{_cadence.dag_id}_dag"] = _pack_dag(_cadence)
