@@ -142,9 +142,11 @@ def suites() -> list[Suite]:
                     "RAG is Green, Amber or Red", column="rag",
                     value_set=["Green", "Amber", "Red"]),
             _expect(gxe.ExpectColumnValuesToBeInSet, "blocking",
-                    "Forecast basis is submitted, carried forward or defaulted to budget",
+                    "Forecast basis is submitted, carried forward, defaulted to budget or "
+                    "defaulted to actuals",
                     column="forecast_basis",
-                    value_set=["submitted", "carried forward", "defaulted to budget"]),
+                    value_set=["submitted", "carried forward", "defaulted to budget",
+                               "defaulted to actuals"]),
             _expect(gxe.UnexpectedRowsExpectation, "warning",
                     "A forecast more than 50% away from budget has commentary",
                     unexpected_rows_query=(

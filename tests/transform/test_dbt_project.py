@@ -180,3 +180,20 @@ def test_dbt_env_from_a_configured_server_and_the_embedded_socket(tmp_path, ware
     assert embedded["ONECOUNCIL_DBT_HOST"] == str(settings.pgdata)
     assert embedded["ONECOUNCIL_DBT_DBNAME"] == "warehouse"
     assert embedded["ONECOUNCIL_DBT_PASSWORD"] == ""
+
+
+def test_money_already_spent_is_never_forecast_as_zero(db, built):
+    """rules.md "Finance": spend with no budget and no submission is forecast at its
+    actual year to date (`defaulted to actuals`); the broken ledger lines of P12 are such
+    spend, in the UNMAPPED line."""
+    zero = _rows(db, "select fiscal_year, period, cost_centre from marts.finance_outturn "
+                     "where forecast_basis like 'defaulted%' and forecast_outturn = 0 "
+                     "and actual_ytd <> 0")
+    assert zero == []
+    cc_level = _rows(db, "select count(*) from marts.finance_outturn "
+                         "where forecast_basis = 'defaulted to actuals' and not is_unmapped "
+                         "and forecast_outturn <> actual_ytd")
+    assert cc_level == [(0,)]
+    defaulted = _rows(db, "select count(*) from marts.finance_outturn "
+                          "where forecast_basis = 'defaulted to actuals'")
+    assert defaulted[0][0] > 0, "the broken P12 lines should be forecast at their actuals"

@@ -1,5 +1,7 @@
--- Variance and RAG (rules.md "Finance") per cost centre and period, with the forecast
--- defaulted to the current budget when a cost centre has never submitted one.
+-- Variance and RAG (rules.md "Finance") per cost centre and period. A cost centre that
+-- has never submitted a forecast is defaulted to its current budget; one with spend but
+-- no budget and no submission (most often an unmapped one) is forecast at its actual
+-- year to date (`defaulted to actuals`): money already spent is never forecast as zero.
 -- Variance = forecast outturn - current budget (positive is an overspend).
 -- UNMAPPED gathers every line outside the reference data: its own budget, actuals and
 -- forecasts; a budget line with an unknown account in a known cost centre has no
@@ -42,8 +44,18 @@ joined as (
         coalesce(b.current_budget, 0) as current_budget,
         coalesce(a.actual, 0) as actual,
         coalesce(a.actual_ytd, 0) as actual_ytd,
-        coalesce(f.forecast_outturn, b.current_budget, 0) as forecast_outturn,
-        coalesce(f.forecast_basis, 'defaulted to budget') as forecast_basis,
+        case
+            when f.forecast_outturn is not null then f.forecast_outturn
+            when coalesce(b.current_budget, 0) = 0 and coalesce(a.actual_ytd, 0) <> 0
+                then a.actual_ytd
+            else coalesce(b.current_budget, 0)
+        end as forecast_outturn,
+        case
+            when f.forecast_basis is not null then f.forecast_basis
+            when coalesce(b.current_budget, 0) = 0 and coalesce(a.actual_ytd, 0) <> 0
+                then 'defaulted to actuals'
+            else 'defaulted to budget'
+        end as forecast_basis,
         f.submitted_at,
         f.commentary
     from components as c
@@ -74,6 +86,7 @@ lines as (
         case
             when bool_or(forecast_basis = 'submitted') then 'submitted'
             when bool_or(forecast_basis = 'carried forward') then 'carried forward'
+            when bool_or(forecast_basis = 'defaulted to actuals') then 'defaulted to actuals'
             else 'defaulted to budget'
         end as forecast_basis,
         case when reporting_cost_centre <> 'UNMAPPED' then max(submitted_at) end as submitted_at,

@@ -1,6 +1,7 @@
 -- Consultation compliance (rules.md "Consultations"): compliant when the counting days
 -- reach the required days; statutory consultations are reported as `statutory` and not
--- judged. Parishes notified in time: on or before start_date (empty when not notified).
+-- judged. Parishes notified in time: on or before start_date; a consultation with no
+-- parishes_notified_date was not notified in time (false, never empty).
 
 with consultations as (
 
@@ -16,6 +17,5 @@ select
         when counting_days >= required_days then 'compliant'
         else 'too short'
     end as status,
-    case when parishes_notified_date is not null
-         then parishes_notified_date <= start_date end as parishes_notified_in_time
+    coalesce(parishes_notified_date <= start_date, false) as parishes_notified_in_time
 from consultations
