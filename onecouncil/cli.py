@@ -327,6 +327,22 @@ def airflow(ctx: typer.Context) -> None:
 
 
 @app.command()
+def docs() -> None:
+    """Build the dbt docs (sources, models, tests and every pack as an exposure, with its
+    lineage from each source feed) as one static page under $ONECOUNCIL_HOME/docs/."""
+    from onecouncil.transform.docs import DocsFailed, build_docs
+    from onecouncil.warehouse import server
+
+    server().up()
+    try:
+        with console.status("running dbt docs generate ..."):
+            page = build_docs()
+    except DocsFailed as e:
+        _fail(str(e))
+    console.print(f"dbt docs written to {page} (one file: open it in a browser)")
+
+
+@app.command()
 def demo(
     through: str = typer.Option("2025-26-P06", help="Last fiscal period to simulate."),
     scale: float = typer.Option(1.0, help="Row volumes relative to Milton Keynes."),
