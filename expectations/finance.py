@@ -24,14 +24,13 @@ from typing import Any
 LEDGER_QUERY = """
 select l.fiscal_year, l.period, l.cost_centre, l.account_code, l.transaction_id,
        l.amount, a.account_group
-from raw.finance__ledger l
+from staging.stg_finance__ledger l
 left join (
     select distinct on (account_code) account_code, account_group
-    from raw.reference__accounts
-    where _replaced_at is null
-    order by account_code, _loaded_at desc
+    from staging.stg_reference__accounts
+    where replaced_at is null
+    order by account_code, loaded_at desc
 ) a on a.account_code = l.account_code
-where l._replaced_at is null
 """
 
 # One row per (fiscal_year, period, directorate) for every period from 1 to the
@@ -40,7 +39,7 @@ where l._replaced_at is null
 ACTIVITY_QUERY = """
 with loaded as materialized (
     select fiscal_year, least(max(period), 12) as last_period
-    from raw.finance__ledger where _replaced_at is null group by fiscal_year
+    from staging.stg_finance__ledger group by fiscal_year
 ), periods as materialized (
     select fiscal_year, generate_series(1, last_period) as period,
            make_date(left(fiscal_year, 4)::int, 4, 1) as year_start
@@ -48,22 +47,21 @@ with loaded as materialized (
 ), active as materialized (
     select distinct p.fiscal_year, p.period, s.directorate_code
     from periods p
-    join raw.reference__cost_centres c
-      on c._replaced_at is null
+    join staging.stg_reference__cost_centres c
+      on c.replaced_at is null
      and (c.active_to is null or c.active_to >= p.year_start)
      and (c.active_from is null or c.active_from < p.year_start + interval '1 year')
-    join raw.reference__services s
-      on s._replaced_at is null and s.service_code = c.service_code
-    join raw.reference__directorates d
-      on d._replaced_at is null and d.directorate_code = s.directorate_code
+    join staging.stg_reference__services s
+      on s.replaced_at is null and s.service_code = c.service_code
+    join staging.stg_reference__directorates d
+      on d.replaced_at is null and d.directorate_code = s.directorate_code
 ), lines as materialized (
     select l.fiscal_year, l.period, s.directorate_code, count(*) as ledger_lines
-    from raw.finance__ledger l
-    join raw.reference__cost_centres c
-      on c._replaced_at is null and c.cost_centre = l.cost_centre
-    join raw.reference__services s
-      on s._replaced_at is null and s.service_code = c.service_code
-    where l._replaced_at is null
+    from staging.stg_finance__ledger l
+    join staging.stg_reference__cost_centres c
+      on c.replaced_at is null and c.cost_centre = l.cost_centre
+    join staging.stg_reference__services s
+      on s.replaced_at is null and s.service_code = c.service_code
     group by 1, 2, 3
 )
 select a.fiscal_year, a.period, a.directorate_code, coalesce(n.ledger_lines, 0) as ledger_lines
@@ -104,8 +102,8 @@ def suites() -> list[Suite]:
     from great_expectations.expectations.row_conditions import Column
 
     raw_ledger = Suite(
-        "raw_ledger", "raw.finance__ledger", query=LEDGER_QUERY,
-        requires=("raw.reference__accounts",),
+        "raw_ledger", "staging.stg_finance__ledger", query=LEDGER_QUERY,
+        requires=("staging.stg_reference__accounts",),
         expectations=[
             _expect(gxe.ExpectColumnValuesToBeBetween, "blocking",
                     "Every ledger line has a period from 1 to 13",
@@ -124,9 +122,9 @@ def suites() -> list[Suite]:
         ])
 
     activity = Suite(
-        "ledger_activity", "raw.finance__ledger", query=ACTIVITY_QUERY,
-        requires=("raw.reference__cost_centres", "raw.reference__services",
-                  "raw.reference__directorates"),
+        "ledger_activity", "staging.stg_finance__ledger", query=ACTIVITY_QUERY,
+        requires=("staging.stg_reference__cost_centres", "staging.stg_reference__services",
+                  "staging.stg_reference__directorates"),
         expectations=[
             _expect(gxe.ExpectColumnValuesToBeBetween, "warning",
                     "Every active directorate has ledger lines in every period loaded",

@@ -19,8 +19,7 @@ from pathlib import Path
 RETURNS_QUERY = """
 with units as materialized (
     select distinct on (indicator_id) indicator_id, unit, aggregation
-    from raw.performance__indicators
-    where _replaced_at is null
+    from staging.stg_performance__indicators
     order by indicator_id, fiscal_year desc nulls first
 ), returns as materialized (
     select v.indicator_id, v.period_end, v.value, v.numerator, v.denominator,
@@ -28,9 +27,8 @@ with units as materialized (
            count(*) over history as earlier_values,
            avg(v.value) over history as history_mean,
            stddev_samp(v.value) over history as history_sd
-    from raw.performance__indicator_values v
+    from staging.stg_performance__indicator_values v
     left join units u on u.indicator_id = v.indicator_id
-    where v._replaced_at is null
     window history as (partition by v.indicator_id order by v.period_end
                        rows between unbounded preceding and 1 preceding)
 )
@@ -61,8 +59,8 @@ def suites() -> list:
     suite, expect = finance.Suite, finance._expect
 
     returns = suite(
-        "indicator_returns", "raw.performance__indicator_values", query=RETURNS_QUERY,
-        requires=("raw.performance__indicators",),
+        "indicator_returns", "staging.stg_performance__indicator_values", query=RETURNS_QUERY,
+        requires=("staging.stg_performance__indicators",),
         expectations=[
             expect(gxe.ExpectColumnValuesToBeBetween, "blocking",
                    "A percentage value is between 0 and 100",

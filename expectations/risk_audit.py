@@ -2,11 +2,12 @@
 
 The council's checks on what the risk and audit systems delivered (rules.md "Risk",
 "Internal audit"), each `blocking` or `warning` and reported in the pack by its
-description. They read the current raw rows of the latest snapshot of each feed:
+description. They read the staging models (the current rows of each feed, as dbt
+renames and casts them), at the latest snapshot of each feed:
 a snapshot restates the whole register or plan, so an older snapshot's faults
 were either fixed in the latest or are still in it, and a failure is not repeated
-for every month it was ever true. Raw tables always exist, so these suites are
-never `skipped` before the marts are built.
+for every month it was ever true. Staging is built first in every dbt build, so
+these suites run even when a mart fails to build.
 
 The marts' structural tests (keys, accepted values, relationships) are dbt data
 tests beside the models in dbt/models/marts/{risk,audit}/.
@@ -26,26 +27,20 @@ select r.snapshot_date, r.risk_id, r.register, r.owner, r.status,
        r.target_likelihood, r.target_impact,
        r.inherent_likelihood * r.inherent_impact as inherent_score,
        r.target_likelihood * r.target_impact as target_score
-from raw.risk__register r
-where r._replaced_at is null
-  and r.snapshot_date = (select max(snapshot_date) from raw.risk__register
-                         where _replaced_at is null)
+from staging.stg_risk__register r
+where r.snapshot_date = (select max(snapshot_date) from staging.stg_risk__register)
 """
 
 ENGAGEMENTS_QUERY = """
 select e.snapshot_date, e.audit_id, e.audit_type, e.status, e.assurance_opinion, e.restricted
-from raw.audit__engagements e
-where e._replaced_at is null
-  and e.snapshot_date = (select max(snapshot_date) from raw.audit__engagements
-                         where _replaced_at is null)
+from staging.stg_audit__engagements e
+where e.snapshot_date = (select max(snapshot_date) from staging.stg_audit__engagements)
 """
 
 RECOMMENDATIONS_QUERY = """
 select r.snapshot_date, r.recommendation_id, r.audit_id, r.status, r.implemented_date
-from raw.audit__recommendations r
-where r._replaced_at is null
-  and r.snapshot_date = (select max(snapshot_date) from raw.audit__recommendations
-                         where _replaced_at is null)
+from staging.stg_audit__recommendations r
+where r.snapshot_date = (select max(snapshot_date) from staging.stg_audit__recommendations)
 """
 
 _LIKELIHOOD_AND_IMPACT = ("inherent_likelihood", "inherent_impact", "current_likelihood",
@@ -78,7 +73,7 @@ def suites() -> list:
     out_of_range = " or ".join(f"coalesce({c} not between 1 and 5, true)"
                                for c in _LIKELIHOOD_AND_IMPACT)
     register = Suite(
-        "risk_register_quality", "raw.risk__register", query=REGISTER_QUERY,
+        "risk_register_quality", "staging.stg_risk__register", query=REGISTER_QUERY,
         expectations=[
             _expect(gxe.UnexpectedRowsExpectation, "blocking",
                     "Every likelihood and impact is from 1 to 5",
@@ -95,7 +90,7 @@ def suites() -> list:
 
     types = ", ".join(f"'{t}'" for t in OPINION_GIVEN_BY)
     engagements = Suite(
-        "audit_engagements_quality", "raw.audit__engagements", query=ENGAGEMENTS_QUERY,
+        "audit_engagements_quality", "staging.stg_audit__engagements", query=ENGAGEMENTS_QUERY,
         expectations=[
             _expect(gxe.UnexpectedRowsExpectation, "blocking",
                     "Every final assurance or follow-up report has an opinion"
@@ -107,7 +102,7 @@ def suites() -> list:
         ])
 
     recommendations = Suite(
-        "audit_recommendations_quality", "raw.audit__recommendations",
+        "audit_recommendations_quality", "staging.stg_audit__recommendations",
         query=RECOMMENDATIONS_QUERY,
         expectations=[
             _expect(gxe.UnexpectedRowsExpectation, "warning",

@@ -93,7 +93,10 @@ def fill_clean(conn) -> None:
 
 @pytest.fixture
 def clean(conn):
+    import report_models
+
     fill_clean(conn)
+    report_models.build(conn, layers=("staging",))  # the suites read staging, not raw
     conn.execute("insert into ops.runs (run_id, dag_id, period) values"
                  " ('t-clean', 'transform', '2025-26-P02'), ('t-9m', 'transform', '2025-26-P02'),"
                  " ('t-purple', 'transform', '2025-26-P02'), ('t-dbt', 'transform', '2025-26-P02')")
@@ -138,7 +141,7 @@ def test_a_9m_ledger_line_warns_and_the_verdict_stays_final(clean, settings):
     employees = checks["raw_ledger: Employees lines are between -£500,000 and £500,000"]
     for check in (five_m, employees):
         assert (check.status, check.severity, check.failing_rows) == ("fail", "warning", 1)
-        assert check.relation == "raw.finance__ledger"
+        assert check.relation == "staging.stg_finance__ledger"
         assert "9000000" in check.message
     assert checks["raw_ledger: Every ledger line has a period from 1 to 13"].status == "pass"
     assert got.is_final

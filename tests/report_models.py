@@ -22,10 +22,14 @@ class Node:
     relation: str  # "schema"."name"
     materialized: str
     sql: str
+    path: str  # models/staging/...
     depends_on: tuple[str, ...]
 
 
 _compiled: list[Node] | None = None
+# Marts (and other models outside SELECT) the report models read: relation -> columns
+# with their contracted data types, to stand in as empty tables when a test made none.
+_upstream: dict[str, list[tuple[str, str]]] = {}
 
 
 def compiled() -> list[Node]:
@@ -46,9 +50,16 @@ def compiled() -> list[Node]:
                     and any(n["original_file_path"].startswith(p.removeprefix("path:"))
                             for p in SELECT)}
         nodes = {uid: Node(uid, f'"{n["schema"]}"."{n["alias"]}"', n["config"]["materialized"],
-                           n["compiled_code"],
+                           n["compiled_code"], n["original_file_path"],
                            tuple(d for d in n["depends_on"]["nodes"] if d in selected))
                  for uid, n in selected.items()}
+        for n in selected.values():
+            for parent in n["depends_on"]["nodes"]:
+                up = manifest["nodes"].get(parent)
+                if up and parent not in selected and up["resource_type"] == "model":
+                    _upstream[f'"{up["schema"]}"."{up["alias"]}"'] = [
+                        (c["name"], c.get("data_type") or "text")
+                        for c in up["columns"].values()]
         ordered: list[Node] = []
         done: set[str] = set()
 
@@ -66,16 +77,29 @@ def compiled() -> list[Node]:
     return _compiled
 
 
-def build(conn) -> None:
-    """(Re)create the staging views and report tables over the marts as they are now."""
-    for schema in sorted({n.relation.split(".")[0] for n in compiled()}):
+def build(conn, layers: tuple[str, ...] = ("staging", "intermediate/calendar", "reports")
+          ) -> None:
+    """(Re)create the staging views and report tables over the marts as they are now.
+
+    `layers` narrows it to some folders of dbt/models (e.g. ("staging",) for the GX
+    suites, which read staging over hand-made raw rows).
+    """
+    nodes = [n for n in compiled() if n.path.startswith(tuple(f"models/{x}" for x in layers))]
+    for schema in sorted({n.relation.split(".")[0] for n in nodes}):
         conn.execute(f"create schema if not exists {schema}")
-    for node in reversed(compiled()):
+    for node in reversed(nodes):
         # dbt may have built the relation as a view or a table in an earlier test
         kind = conn.execute("select relkind from pg_class where oid = to_regclass(%s)",
                             (node.relation,)).fetchone()
         if kind:
             conn.execute(f"drop {'view' if kind[0] == 'v' else 'table'} {node.relation} cascade")
-    for node in compiled():
+    # A mart a test did not make is an empty mart (its contracted columns), as in a
+    # warehouse whose feeds have not delivered yet.
+    for relation, columns in sorted(_upstream.items()):
+        if conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is None:
+            conn.execute(f"create schema if not exists {relation.split('.')[0]}")
+            cols = ", ".join(f'"{c}" {t}' for c, t in columns)
+            conn.execute(f"create table {relation} ({cols})")
+    for node in nodes:
         kind = "view" if node.materialized == "view" else "table"
         conn.execute(f"create {kind} {node.relation} as {node.sql}")
