@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from onecouncil import due_dates
 from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear
 
 YEAR = FiscalYear(2025)  # the simulated fiscal year
@@ -43,30 +44,11 @@ def rng_for(seed: int, *keys: object) -> np.random.Generator:
 
 # ----------------------------------------------------------------------------- calendar
 
-# England and Wales bank holidays, April 2024 to May 2026.
-BANK_HOLIDAYS = frozenset(
-    date.fromisoformat(d)
-    for d in (
-        "2024-05-06", "2024-05-27", "2024-08-26", "2024-12-25", "2024-12-26",
-        "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26",
-        "2025-08-25", "2025-12-25", "2025-12-26", "2026-01-01", "2026-04-03",
-        "2026-04-06", "2026-05-04", "2026-05-25",
-    )
-)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in BANK_HOLIDAYS
-
-
-def working_day_after(day: date, n: int) -> date:
-    """The n-th working day after `day` (n >= 1)."""
-    d = day
-    while n > 0:
-        d += timedelta(days=1)
-        if is_working_day(d):
-            n -= 1
-    return d
+# Working days are the pipeline's own (onecouncil/due_dates.py: Monday to Friday, not a
+# bank holiday in England by the `holidays` package), so simulated files arrive on the
+# days the real ones would and the packs fall due on the days the DAGs expect.
+is_working_day = due_dates.is_working_day
+working_day_after = due_dates.working_days_after
 
 
 def working_days(first: date, last: date) -> list[date]:
