@@ -17,8 +17,10 @@ from typing import Any
 import psycopg
 
 from onecouncil.calendar import FiscalPeriod
-from onecouncil.packs import charts, formatting, output, render
-from onecouncil.packs.lineage import fetch, files
+from onecouncil.packs import charts, formatting, output
+from onecouncil.packs.lineage import sources
+from onecouncil.packs.rows import fetch
+from onecouncil.packs.thresholds import pick, thresholds
 
 NAME = "finance-outturn"
 TITLE = "Finance outturn"
@@ -29,15 +31,21 @@ MARTS = ("marts.finance_outturn", "marts.finance_outturn_council",
          "marts.finance_unmapped_lines", "marts.forecast_compliance")
 THRESHOLD_KEYS = ("rag_amber_above_pct", "rag_red_above_pct", "zero_budget_red_above",
                   "forecast_deadline_days", "council_name")
+# What each part waits for when its rows are not there yet (feed folders).
+OUTTURN_FEEDS = ("finance/ledger", "finance/budget", "finance/forecast")
+COMPLIANCE_FEEDS = ("finance/forecast", "reference/cost_centres")
+UNITS = {"tables": "GBP thousands, 1 decimal place; negative with a leading minus",
+         "json": "GBP, as stored in the marts"}
 
 LINE_COLUMNS = ("current_budget", "actual_ytd", "forecast_outturn", "variance", "variance_pct",
                 "rag", "movement")
+COMPLIANCE_COLUMNS = ("active_cost_centres", "submitted_on_time", "submitted_late",
+                      "not_submitted", "compliance_pct")
 # Unmapped sorts last wherever it appears: it is not a directorate or a service.
 UNMAPPED_LAST = "({col} = 'UNMAPPED')"
 
-# The raw rows current for the period: a ledger line of any period up to P (actuals are
-# year to date), the year's budget, forecasts up to P (one may be carried forward), and
-# the reference snapshots. `_replaced_at is null` keeps only rows no later file replaced.
+# Deprecated: the pack's lineage is reports.rpt_finance__source_files now (read through
+# lineage.sources). Kept, unused here, only while another pack module still imports it.
 SOURCE_FILE_IDS = """
     select _file_id from raw.finance__ledger
      where _replaced_at is null and fiscal_year = %(fy)s and period <= %(p)s
@@ -51,76 +59,78 @@ SOURCE_FILE_IDS = """
     union select _file_id from raw.reference__accounts where _replaced_at is null
 """
 
+WHERE = "where fiscal_year = %(fy)s and period = %(p)s"
+DIRECTORATE_ORDER = (f"{UNMAPPED_LAST.format(col='directorate_code')}, directorate_name, "
+                     "directorate_code")
+SERVICE_ORDER = (f"{DIRECTORATE_ORDER}, {UNMAPPED_LAST.format(col='service_code')}, "
+                 "service_name, service_code")
+
+
+def not_available(feeds: tuple[str, ...]) -> dict[str, Any]:
+    return {"available": False, "waiting_for": list(feeds)}
+
 
 def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:
-    """(figures, lineage) for one month; figures hold every number the pack and .xlsx show."""
-    fiscal_year, period = str(month.year), month.period
-    params = {"fy": fiscal_year, "p": period}
+    """(figures, lineage) for one month; figures hold every number the pack and .xlsx show.
+
+    The outturn tables are the finance marts' rows as they are; the compliance table, its
+    council total and the list of Amber and Red services are report rows
+    (dbt/models/reports/finance). A month with no outturn yet renders, saying so.
+    """
+    key = {"fy": str(month.year), "p": month.period}
     cols = ", ".join(LINE_COLUMNS)
-    council = fetch(conn, f"select period_end, {cols} from marts.finance_outturn_council "
-                          "where fiscal_year = %(fy)s and period = %(p)s", params)
+    council = fetch(conn, f"select period_end, {cols} from marts.finance_outturn_council {WHERE}",
+                    key)
     directorates = fetch(
         conn, f"select directorate_code, directorate_name, {cols} "
-              "from marts.finance_outturn_directorate "
-              "where fiscal_year = %(fy)s and period = %(p)s "
-              f"order by {UNMAPPED_LAST.format(col='directorate_code')}, directorate_name, "
-              "directorate_code", params)
+              f"from marts.finance_outturn_directorate {WHERE} order by {DIRECTORATE_ORDER}", key)
     services = fetch(
         conn, f"select directorate_code, directorate_name, service_code, service_name, {cols} "
-              "from marts.finance_outturn_service where fiscal_year = %(fy)s and period = %(p)s "
-              f"order by {UNMAPPED_LAST.format(col='directorate_code')}, directorate_name, "
-              f"directorate_code, {UNMAPPED_LAST.format(col='service_code')}, service_name, "
-              "service_code", params)
+              f"from marts.finance_outturn_service {WHERE} order by {SERVICE_ORDER}", key)
     cost_centres = fetch(
         conn, "select directorate_code, directorate_name, service_code, service_name, "
               f"cost_centre, cost_centre_name, budget_manager, {cols}, forecast_basis, "
               "commentary, submitted_at, is_unmapped "
-              "from marts.finance_outturn where fiscal_year = %(fy)s and period = %(p)s "
-              f"order by {UNMAPPED_LAST.format(col='directorate_code')}, directorate_name, "
-              f"directorate_code, {UNMAPPED_LAST.format(col='service_code')}, service_name, "
-              "service_code, cost_centre", params)
+              f"from marts.finance_outturn {WHERE} order by {SERVICE_ORDER}, cost_centre", key)
+    amber_red = fetch(conn, "select service_code from reports.rpt_finance__amber_red_services "
+                            f"{WHERE} order by sort_order", key)
     compliance = fetch(
-        conn, "select directorate_code, directorate_name, active_cost_centres, submitted_on_time, "
-              "submitted_late, not_submitted, compliance_pct, deadline "
-              "from marts.forecast_compliance where fiscal_year = %(fy)s and period = %(p)s "
-              f"order by {UNMAPPED_LAST.format(col='directorate_code')}, directorate_name, "
-              "directorate_code", params)
+        conn, "select directorate_code, directorate_name, "
+              f"{', '.join(COMPLIANCE_COLUMNS)}, deadline "
+              f"from reports.rpt_finance__compliance_directorate {WHERE} order by sort_order", key)
+    compliance_total = fetch(
+        conn, f"select {', '.join(COMPLIANCE_COLUMNS)} "
+              f"from reports.rpt_finance__compliance_council {WHERE}", key)
     unmapped = fetch(
         conn, "select source, cost_centre, account_code, reason, lines, amount "
-              "from marts.finance_unmapped_lines where fiscal_year = %(fy)s and period = %(p)s "
-              "order by source, cost_centre nulls first, account_code nulls first, reason", params)
+              f"from marts.finance_unmapped_lines {WHERE} "
+              "order by source, cost_centre nulls first, account_code nulls first, reason", key)
 
-    if not council:
-        raise LookupError(f"marts.finance_outturn_council has no row for {fiscal_year} "
-                          f"period {period}: has the transform run for it?")
-    totals = {k: sum((r[k] or 0) for r in compliance)
-              for k in ("active_cost_centres", "submitted_on_time", "submitted_late",
-                        "not_submitted")}
-    totals["compliance_pct"] = (
-        (Decimal(totals["submitted_on_time"]) * 100 / totals["active_cost_centres"])
-        .quantize(Decimal("0.1")) if totals["active_cost_centres"] else None)
-    figures = {
-        "council": council[0],
+    figures: dict[str, Any] = {
+        "council": council[0] if council else not_available(OUTTURN_FEEDS),
         "directorates": directorates,
         "services": services,
         "cost_centres": cost_centres,
-        "amber_red_services": [s["service_code"] for s in services
-                               if s["rag"] in ("Amber", "Red")],
+        "amber_red_services": [s["service_code"] for s in amber_red],
         "compliance": compliance,
-        "compliance_total": totals,
+        "compliance_total": (compliance_total[0] if compliance_total
+                             else not_available(COMPLIANCE_FEEDS)),
         "unmapped_lines": unmapped,
-        "units": {"tables": "GBP thousands, 1 decimal place; negative with a leading minus",
-                  "json": "GBP, as stored in the marts"},
+        "units": UNITS,
     }
-    source_files, quarantine = files(conn, SOURCE_FILE_IDS, params)
-    limits = render.thresholds()
+    source_files, quarantine = sources(conn, NAME, month)
     lineage = {
         "marts": list(MARTS),
         "source_files": source_files,
         "quarantine": quarantine,
-        "thresholds": {k: limits[k] for k in THRESHOLD_KEYS},
+        "thresholds": pick(thresholds(conn), THRESHOLD_KEYS),
     }
     return figures, lineage
+
+
+def available(section: dict[str, Any]) -> bool:
+    """False for a part whose rows are not there yet (not_available)."""
+    return section.get("available", True) is not False
 
 
 def directorate_chart(directorates: list[dict[str, Any]]) -> dict[str, Any]:
@@ -167,7 +177,10 @@ def xlsx(figures: dict[str, Any], lineage: dict[str, Any], period: FiscalPeriod,
     for title, key, lead in SHEETS:
         ws = wb.create_sheet(title)
         columns = list(lead) + list(AMOUNTS) + (list(CC_EXTRA) if key == "cost_centres" else [])
-        rows = [figures[key]] if key == "council" else figures[key]
+        if key == "council":
+            rows = [figures["council"]] if available(figures["council"]) else []
+        else:
+            rows = figures[key]
         ws.append([c[0] for c in columns])
         for cell in ws[1]:
             cell.font = bold

@@ -16,8 +16,10 @@ from typing import Any
 import psycopg
 
 from onecouncil.calendar import FiscalPeriod
-from onecouncil.packs import disclosure, render
-from onecouncil.packs.lineage import fetch, files
+from onecouncil.packs import disclosure
+from onecouncil.packs.lineage import sources
+from onecouncil.packs.rows import fetch
+from onecouncil.packs.thresholds import pick, thresholds
 
 NAME = "transparency-spend"
 TITLE = "Council spending over £500"
@@ -25,8 +27,10 @@ PUBLIC = True
 TEMPLATE = "transparency-spend.html"
 MARTS = ("marts.transparency_spend",)
 REDACTED = "Redacted personal data"
-TOP_SUPPLIERS = 10
 CSV_NAME = f"{NAME}.csv"
+THRESHOLD_KEYS = ("transparency_threshold", "council_name")
+# What the page waits for when the month has no payments yet (feed folder).
+FEEDS = ("finance/payments",)
 # LGA column order and headings (Local Government Transparency Code 2015, spend over £500).
 CSV_COLUMNS = (
     ("Body Name", "body_name"), ("Date", "transaction_date"),
@@ -34,78 +38,73 @@ CSV_COLUMNS = (
     ("Amount", "amount"), ("Service Area (department)", "department"),
     ("Expenditure Category", "expenditure_category"), ("Capital or Revenue", "capital_or_revenue"),
 )
-SOURCE_FILE_IDS = """
-    select f.file_id from ops.files f where f.feed = 'finance/payments' and f.outcome = 'loaded'
-       and f.sha256 in (select distinct sha256 from marts.transparency_spend
-                         where fiscal_year = %(fy)s and period = %(p)s)
-"""
+WHERE = "where fiscal_year = %(fy)s and period = %(p)s"
+AREA_COUNTS = ("organisations", "individuals", "payments")
 
 
 def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:
-    fiscal_year, period = str(month.year), month.period
-    params = {"fy": fiscal_year, "p": period}
+    """(figures, lineage) for one month: the publication's rows (marts.transparency_spend)
+    and the page's tables (reports.rpt_transparency__*), with disclosure control applied to
+    the counts of payments to individuals. A month with no payments yet renders, saying so.
+    """
+    key = {"fy": str(month.year), "p": month.period}
     payments = fetch(
-        conn, "select body_name, transaction_date, transaction_number, supplier_name, amount, "
-              "department, expenditure_category, capital_or_revenue "
-              "from marts.transparency_spend where fiscal_year = %(fy)s and period = %(p)s "
+        conn, "select " + ", ".join(field for _, field in CSV_COLUMNS) + " "
+              f"from marts.transparency_spend {WHERE} "
               "order by transaction_date, transaction_number, supplier_name, amount, department, "
-              "expenditure_category, capital_or_revenue", params)
+              "expenditure_category, capital_or_revenue", key)
     for p in payments:
         # Defence in depth: whatever the mart says, an individual's name never leaves here.
         if p["supplier_name"] is None or p["supplier_name"].strip().lower() == REDACTED.lower():
             p["supplier_name"] = REDACTED
-    limits = render.thresholds()
+    top = fetch(conn, "select supplier_name, payments, amount "
+                      f"from reports.rpt_transparency__top_suppliers {WHERE} "
+                      "order by supplier_rank", key)
+    areas = fetch(conn, "select service_area, is_total, organisations, individuals, payments, "
+                        f"amount from reports.rpt_transparency__by_service_area {WHERE} "
+                        "order by sort_order", key)
+    limits = thresholds(conn)
     csv_bytes = to_csv(payments)
-    organisations = [p for p in payments if p["supplier_name"] != REDACTED]
-    individuals = [p for p in payments if p["supplier_name"] == REDACTED]
-
-    suppliers: dict[str, dict[str, Any]] = {}
-    for p in organisations:
-        s = suppliers.setdefault(p["supplier_name"], {"supplier_name": p["supplier_name"],
-                                                      "payments": 0, "amount": Decimal(0)})
-        s["payments"] += 1
-        s["amount"] += p["amount"]
-    # A supplier whose refunds outweigh its payments is not one "we paid most".
-    top = sorted((s for s in suppliers.values() if s["amount"] > 0),
-                 key=lambda s: (-s["amount"], s["supplier_name"]))
-
-    areas: dict[str, list[Any]] = {}
-    for p in payments:
-        a = areas.setdefault(p["department"] or "Not given", [0, 0, Decimal(0)])
-        a[1 if p["supplier_name"] == REDACTED else 0] += 1
-        a[2] += p["amount"]
-    names = sorted(areas)
-    grid = [[areas[n][0], areas[n][1], areas[n][0] + areas[n][1]] for n in names]
-    grid.append([len(organisations), len(individuals), len(payments)])
-    # Only payments to individuals count people; the others may be hidden to protect them.
-    shown = disclosure.suppress(grid, totals=True, people_columns=[1])
-    by_area = [{"service_area": n, "organisations": shown[i][0], "individuals": shown[i][1],
-                "payments": shown[i][2], "amount": areas[n][2]} for i, n in enumerate(names)]
-    total_row = {"service_area": "All service areas", "organisations": shown[-1][0],
-                 "individuals": shown[-1][1], "payments": shown[-1][2],
-                 "amount": sum((p["amount"] for p in payments), Decimal(0))}
-
-    # Counts of individuals are published only as disclosure control leaves them.
-    figures = {
+    figures: dict[str, Any] = {
         "month": month.month_name,
         "threshold": limits["transparency_threshold"],
-        "payments_published": len(payments),
-        "total_amount": total_row["amount"],
-        "top_suppliers": top[:TOP_SUPPLIERS],
-        "by_service_area": by_area,
-        "by_service_area_total": total_row,
+        **service_area_table(areas),
+        "top_suppliers": top,
         "csv": {"file_name": CSV_NAME, "rows": len(payments),
                 "sha256": hashlib.sha256(csv_bytes).hexdigest()},
         "_csv": csv_bytes,  # private (underscore): written beside the pack, not into its JSON
     }
-    source_files, quarantine = files(conn, SOURCE_FILE_IDS, params)
+    source_files, quarantine = sources(conn, NAME, month)
     lineage = {
         "marts": list(MARTS),
         "source_files": source_files,
         "quarantine": quarantine,
-        "thresholds": {k: limits[k] for k in ("transparency_threshold", "council_name")},
+        "thresholds": pick(limits, THRESHOLD_KEYS),
     }
     return figures, lineage
+
+
+def service_area_table(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The by-service-area table as published: the report rows (areas, then the total
+    row last) with disclosure control on the counts, and the month's headline figures."""
+    total = [r for r in rows if r["is_total"]]
+    if not total:
+        return {"available": False, "waiting_for": list(FEEDS), "payments_published": 0,
+                "total_amount": None, "by_service_area": [], "by_service_area_total": None}
+    grid = [r for r in rows if not r["is_total"]] + total
+    # Only payments to individuals count people; the others may be hidden to protect them.
+    # The total row is the grid's last row and column, so it is protected the same way.
+    shown = disclosure.suppress([[r[c] for c in AREA_COUNTS] for r in grid], totals=True,
+                                people_columns=[1])
+    published = [{"service_area": r["service_area"], **dict(zip(AREA_COUNTS, cells, strict=True)),
+                  "amount": r["amount"]} for r, cells in zip(grid, shown, strict=True)]
+    return {
+        # Counts of individuals are published only as disclosure control leaves them.
+        "payments_published": total[0]["payments"],
+        "total_amount": total[0]["amount"],
+        "by_service_area": published[:-1],
+        "by_service_area_total": published[-1],
+    }
 
 
 def to_csv(payments: list[dict[str, Any]]) -> bytes:

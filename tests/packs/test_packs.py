@@ -183,9 +183,34 @@ def test_rerender_replaces_the_pack(marts, final_verdict, failed_verdict, tmp_pa
         "finance-outturn.html", "finance-outturn.json", "finance-outturn.xlsx"]
 
 
-def test_no_council_row_is_an_error_not_an_empty_pack(marts, final_verdict, tmp_path):
-    with pytest.raises(LookupError, match="has the transform run"):
-        render_pack(marts, "finance-outturn", FY, "P06", tmp_path, final_verdict, pdf=False)
+def test_a_month_with_no_outturn_yet_renders_saying_so(marts, final_verdict, tmp_path):
+    # The marts hold P05 only: P06 is not an error, each part says what it waits for.
+    from openpyxl import load_workbook
+
+    paths = render_pack(marts, "finance-outturn", FY, "P06", tmp_path, final_verdict, pdf=False)
+    doc = json.loads(_read(paths, ".json"))
+    figures = doc["figures"]
+    assert figures["council"] == {"available": False, "waiting_for": [
+        "finance/ledger", "finance/budget", "finance/forecast"]}
+    assert figures["compliance_total"] == {"available": False, "waiting_for": [
+        "finance/forecast", "reference/cost_centres"]}
+    assert figures["directorates"] == figures["services"] == figures["compliance"] == []
+    assert figures["amber_red_services"] == [] and figures["unmapped_lines"] == []
+    html = _read(paths, ".html").decode()
+    waiting = ("Not yet available: waiting for the finance/ledger, finance/budget and "
+               "finance/forecast feeds.")
+    for section, following in (("headline", "directorates"), ("directorates", "movement"),
+                               ("movement", "services"), ("services", "compliance"),
+                               ("unmapped", "thresholds")):
+        part = html[html.index(f'id="{section}"'):html.index(f'id="{following}"')]
+        assert waiting in part, section
+    compliance = html[html.index('id="compliance"'):html.index('id="unmapped"')]
+    assert ("Not yet available: waiting for the finance/forecast and reference/cost_centres "
+            "feeds.") in compliance
+    assert "Forecast overspend" not in html
+    _assert_no_code_shows_through(html)
+    wb = load_workbook(io.BytesIO(_read(paths, ".xlsx")))
+    assert wb["Council"].max_row == 1  # the headings, no empty row
 
 
 def test_finance_outturn_xlsx(marts, final_verdict, tmp_path):
@@ -296,10 +321,144 @@ def test_transparency_counts_of_individuals_are_suppressed(marts, final_verdict,
     assert "&lt;5" in html and "Does not apply to this pack." in html
 
 
-def test_the_council_name_is_resolved_not_the_dbt_expression(monkeypatch):
-    from onecouncil.packs.render import thresholds
+def test_the_council_name_is_resolved_not_the_dbt_expression(marts, final_verdict, tmp_path):
+    from onecouncil.packs.thresholds import thresholds
 
-    monkeypatch.delenv("ONECOUNCIL_COUNCIL_NAME", raising=False)
-    assert thresholds()["council_name"] == "Milton Keynes City Council"
-    monkeypatch.setenv("ONECOUNCIL_COUNCIL_NAME", "Bedford Borough Council")
-    assert thresholds()["council_name"] == "Bedford Borough Council"
+    name = thresholds(marts)["council_name"]
+    assert name == "Milton Keynes City Council" and "{{" not in name
+    for pack in ("finance-outturn", "transparency-spend"):
+        paths = render_pack(marts, pack, FY, "P05", tmp_path, final_verdict, pdf=False)
+        assert json.loads(_read(paths, ".json"))["lineage"]["thresholds"]["council_name"] == name
+
+
+# ---------------------------------------------------------------- report rows (dbt/models/reports)
+
+def _rows(conn, sql):
+    from onecouncil.packs.rows import fetch
+
+    return fetch(conn, sql, {"fy": FY})
+
+
+def test_finance_report_rows_built_from_the_marts(marts, final_verdict, tmp_path):
+    # conftest: ADU 3 active (2 on time, 1 late), CHI 2 (1, 0, 1 missing), PLA 1 (1)
+    assert _rows(marts, "select * from reports.rpt_finance__compliance_council "
+                        "where fiscal_year = %(fy)s") == [
+        {"fiscal_year": FY, "period": 5, "active_cost_centres": 6, "submitted_on_time": 4,
+         "submitted_late": 1, "not_submitted": 1, "compliance_pct": Decimal("66.7")}]
+    assert [(r["directorate_code"], r["sort_order"]) for r in _rows(
+        marts, "select * from reports.rpt_finance__compliance_directorate "
+               "where fiscal_year = %(fy)s order by sort_order")] == [
+        ("ADU", 1), ("CHI", 2), ("PLA", 3)]
+    # ASC is Red and CSC Amber; the Green services (and Unmapped) are not listed
+    assert [(r["service_code"], r["rag"], r["sort_order"]) for r in _rows(
+        marts, "select * from reports.rpt_finance__amber_red_services "
+               "where fiscal_year = %(fy)s order by sort_order")] == [
+        ("ASC", "Red", 1), ("CSC", "Amber", 2)]
+    # the pack shows exactly these rows
+    paths = render_pack(marts, "finance-outturn", FY, "P05", tmp_path, final_verdict, pdf=False)
+    figures = json.loads(_read(paths, ".json"))["figures"]
+    assert figures["amber_red_services"] == ["ASC", "CSC"]
+    assert figures["compliance_total"] == {"active_cost_centres": 6, "submitted_on_time": 4,
+                                           "submitted_late": 1, "not_submitted": 1,
+                                           "compliance_pct": "66.7"}
+    assert [d["directorate_code"] for d in figures["compliance"]] == ["ADU", "CHI", "PLA"]
+
+
+def test_report_lineage_rows_name_the_files_of_the_period(marts):
+    from onecouncil.packs.rows import fetch
+
+    files = fetch(marts, "select s.pack, s.period, f.sha256 from reports.pack_sources s "
+                         "join ops.files f using (file_id) where s.fiscal_year = %(fy)s "
+                         "and s.pack in ('finance-outturn', 'transparency-spend') "
+                         "order by 1, 2, 3", {"fy": FY})
+    # the other year's ledger file is no source; payments are not a finance-outturn source
+    assert [(f["pack"], f["period"], f["sha256"]) for f in files] == sorted([
+        ("finance-outturn", "P05", BUDGET_SHA), ("finance-outturn", "P05", LEDGER_SHA),
+        ("transparency-spend", "P05", PAYMENTS_SHA)])
+
+
+def test_transparency_report_rows_built_from_the_mart(marts):
+    top = _rows(marts, "select supplier_rank, supplier_name, payments, amount "
+                       "from reports.rpt_transparency__top_suppliers where fiscal_year = %(fy)s "
+                       "order by supplier_rank")
+    # Roadworks £25,000; Acme £12,000 + £3,500.50; Stationers' net refund is not ranked,
+    # the individuals never are
+    assert top == [
+        {"supplier_rank": 1, "supplier_name": "Roadworks plc", "payments": 1,
+         "amount": Decimal("25000.00")},
+        {"supplier_rank": 2, "supplier_name": "Acme Care Ltd", "payments": 2,
+         "amount": Decimal("15500.50")}]
+    areas = _rows(marts, "select service_area, is_total, organisations, individuals, payments, "
+                         "amount from reports.rpt_transparency__by_service_area "
+                         "where fiscal_year = %(fy)s order by sort_order")
+    assert [(a["service_area"], a["is_total"], a["organisations"], a["individuals"],
+             a["payments"], a["amount"]) for a in areas] == [
+        ("Adult Services", False, 2, 1, 3, Decimal("16400.50")),
+        ("Children's Services", False, 0, 2, 2, Decimal("1300.00")),
+        ("Place", False, 2, 0, 2, Decimal("24400.00")),
+        ("All service areas", True, 4, 3, 7, Decimal("42100.50"))]
+
+
+def test_transparency_month_with_no_payments_yet_renders_saying_so(marts, final_verdict,
+                                                                   tmp_path):
+    paths = render_pack(marts, "transparency-spend", FY, "P06", tmp_path, final_verdict,
+                        pdf=False)
+    figures = json.loads(_read(paths, ".json"))["figures"]
+    assert figures["available"] is False and figures["waiting_for"] == ["finance/payments"]
+    assert figures["by_service_area"] == [] and figures["top_suppliers"] == []
+    assert figures["csv"]["rows"] == 0
+    html = _read(paths, ".html").decode()
+    waiting = "Not yet available: waiting for the finance/payments feed."
+    for section, following in (("summary", "suppliers"), ("suppliers", "areas"),
+                               ("areas", "download"), ("download", "data-quality")):
+        assert waiting in html[html.index(f'id="{section}"'):html.index(f'id="{following}"')]
+    assert "0 payments" not in html
+    _assert_no_code_shows_through(html)
+
+
+# "None: every line matched" is English; a bare None (or nan, True, False) is Python.
+CODE_WORDS = re.compile(r"\b(None|nan|NaN|True|False|null|undefined)\b(?!:)")
+
+
+def _assert_no_code_shows_through(html: str) -> None:
+    """Nothing of Python shows where a reader expects words (tags and the CSS left out)."""
+    body = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body)
+    assert not CODE_WORDS.findall(text), CODE_WORDS.findall(text)
+    assert "None" not in re.findall(r'="([^"]*)"', body)
+
+
+@pytest.mark.parametrize("pack", ["finance-outturn", "transparency-spend"])
+def test_no_code_shows_through_in_the_packs(marts, final_verdict, tmp_path, pack):
+    paths = render_pack(marts, pack, FY, "P05", tmp_path, final_verdict, pdf=False)
+    _assert_no_code_shows_through(_read(paths, ".html").decode())
+    for p in paths:
+        if p.suffix == ".csv":
+            assert not CODE_WORDS.findall(p.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("module", ["finance_outturn", "transparency_spend"])
+def test_pack_module_is_thin(module):
+    """build() reads report and mart rows with plain selects: no aggregation, no rule in
+    SQL, no raw or ops, no catalogue lookups, and no other pack module imported."""
+    import ast
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(f"onecouncil.packs.{module}")
+    # the SQL build runs: its own text and the module's string constants (SOURCE_FILE_IDS
+    # stays only for other modules that still import it; build must not use it)
+    sql = [v for k, v in vars(mod).items()
+           if isinstance(v, str) and k not in ("SOURCE_FILE_IDS", "__doc__", "__file__")]
+    code = "\n".join([inspect.getsource(mod.build), *sql]).lower()
+    for word in ("raw.", "ops.", "information_schema", "to_regclass", "group by", "count(",
+                 "sum(", "max(", "min(", "distinct", "case when", " over (", "union"):
+        assert word not in code, word
+    assert "SOURCE_FILE_IDS" not in inspect.getsource(mod.build)
+    packs = {"audit_committee", "cabinet_quarterly", "finance_outturn", "scrutiny_quarterly",
+             "transparency_spend", "year_end"} - {module}
+    for node in ast.walk(ast.parse(inspect.getsource(mod))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = {node.module.rsplit(".", 1)[-1], *(a.name for a in node.names)}
+            assert not names & packs, node.module
+            assert node.module != "onecouncil.packs.render"
