@@ -1,9 +1,11 @@
 """The monthly finance outturn pack for the Corporate Leadership Team (restricted).
 
-Reads the finance marts of docs/finance-marts.md; the pack shows the council
-headline, directorates, movement, every Amber and Red service down to its cost
-centres with their commentary, forecast compliance and unmapped lines, and an
-.xlsx with a sheet per level in full pounds.
+The pack shows the council headline, directorates, movement, every Amber and Red
+service down to its cost centres with their commentary, forecast compliance and
+unmapped lines, and an .xlsx with a sheet per level in full pounds. The outturn tables
+are the finance marts' rows as they are (docs/finance-marts.md); the compliance table
+with its council total, the list of Amber and Red services and the lineage are report
+rows (dbt/models/reports/finance). Nothing is worked out here.
 """
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:
         "unmapped_lines": unmapped,
         "units": UNITS,
     }
+    # the files of reports.rpt_finance__source_files, through reports.pack_sources
     source_files, quarantine = sources(conn, NAME, month)
     lineage = {
         "marts": list(MARTS),

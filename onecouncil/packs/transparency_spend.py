@@ -2,7 +2,9 @@
 
 Payments to individuals are only ever `Redacted personal data` (the mart already
 redacts them); the page never names them, counts them only through disclosure
-control, and leaves them out of the top suppliers.
+control, and leaves them out of the top suppliers. The CSV rows are
+marts.transparency_spend's; the page's tables and headline are report rows
+(dbt/models/reports/transparency), with disclosure control applied here, at render time.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ AREA_COUNTS = ("organisations", "individuals", "payments")
 
 def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:
     """(figures, lineage) for one month: the publication's rows (marts.transparency_spend)
-    and the page's tables (reports.rpt_transparency__*), with disclosure control applied to
+    and the page's tables (the transparency report models), with disclosure control applied to
     the counts of payments to individuals. A month with no payments yet renders, saying so.
     """
     key = {"fy": str(month.year), "p": month.period}
@@ -74,6 +76,7 @@ def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:
                 "sha256": hashlib.sha256(csv_bytes).hexdigest()},
         "_csv": csv_bytes,  # private (underscore): written beside the pack, not into its JSON
     }
+    # the files of reports.rpt_transparency__source_files, through reports.pack_sources
     source_files, quarantine = sources(conn, NAME, month)
     lineage = {
         "marts": list(MARTS),

@@ -462,3 +462,16 @@ def test_pack_module_is_thin(module):
             names = {node.module.rsplit(".", 1)[-1], *(a.name for a in node.names)}
             assert not names & packs, node.module
             assert node.module != "onecouncil.packs.render"
+
+
+@pytest.mark.parametrize("pack", ["finance-outturn", "transparency-spend"])
+def test_the_relations_a_pack_names_exist(marts, pack):
+    """The dbt exposure depends on the relations the module names: each must be a model."""
+    from onecouncil.packs.declarations import BY_NAME
+    from onecouncil.packs.exposures import relations_read
+    from onecouncil.packs.rows import fetch
+
+    for name in relations_read(BY_NAME[pack]):
+        schema = "reports" if name.startswith(("rpt_", "pack_")) else "marts"
+        assert fetch(marts, "select to_regclass(%(r)s) is not null as ok",
+                     {"r": f"{schema}.{name}"})[0]["ok"], name
