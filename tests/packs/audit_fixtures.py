@@ -267,11 +267,19 @@ def fill_ops(c, feeds=tuple(FEED_SHAS)) -> None:
               (RISK_SHAS["2025-09-30"],))
 
 
+def build_reports(c) -> None:
+    """dbt's report layer over the marts as they now are (report_models.py)."""
+    import report_models
+
+    report_models.build(c)
+
+
 def fill(c) -> None:
     c.execute(RISK_DDL + AUDIT_DDL)
     fill_risks(c)
     fill_audit(c)
     fill_ops(c)
+    build_reports(c)
 
 
 def fill_audit_only(c) -> None:
@@ -279,6 +287,33 @@ def fill_audit_only(c) -> None:
     c.execute(AUDIT_DDL)
     fill_audit(c)
     fill_ops(c, ("audit/engagements", "audit/recommendations"))
+    build_reports(c)
+
+
+def fill_risk_only(c) -> None:
+    """The risk register and its files, with the audit marts empty (no audit file yet)."""
+    c.execute(RISK_DDL + AUDIT_DDL)
+    fill_risks(c)
+    fill_ops(c, ("risk/register",))
+    build_reports(c)
+
+
+INDICATOR_SHA = hashlib.sha256(b"indicator values 2025-09").hexdigest()
+
+
+def fill_indicators_only(c) -> None:
+    """A warehouse holding only indicator data: an indicator file loaded, and the risk and
+    audit marts built by dbt but empty, as they are before any risk or audit file."""
+    c.execute(RISK_DDL + AUDIT_DDL)
+    file_id = c.execute(
+        "insert into ops.files (sha256, feed, file_name, arrived_at, outcome, rows_read,"
+        " rows_loaded, rows_quarantined, size_bytes, archive_path, run_id) values"
+        " (%s,'performance/indicator_values','indicator_values_2025-09.csv',"
+        " '2025-10-05 09:00+01','loaded',1,1,0,100,'archive/x','ingest-i') returning file_id",
+        (INDICATOR_SHA,)).fetchone()[0]
+    c.execute("insert into raw.performance__indicator_values (_file_id, _sha256, _line_number,"
+              " _loaded_at) values (%s,%s,1,now())", (file_id, INDICATOR_SHA))
+    build_reports(c)
 
 
 @pytest.fixture(name="audit_marts")

@@ -19,20 +19,29 @@ from audit_fixtures import (  # noqa: F401
     RESTRICTED_TITLE,
     RISK_SHAS,
     audit_marts_fixture,
+    fill_audit_only,
+    fill_indicators_only,
+    fill_risk_only,
 )
 from conftest import FY
 from test_accessibility import CHROMIUM, _axe, browser  # noqa: F401
 
 from onecouncil.packs import PACKS, render_pack
-from onecouncil.packs.audit_committee import quarter_end
-from onecouncil.packs.risk_bands import RISK_BANDS, rating
+from onecouncil.packs.rows import fetch
 from onecouncil.quality.results import CheckResult, Verdict
 
 PACK = "audit-committee"
+SECTIONS = {"heat-map": "risk/register", "register": "risk/register",
+            "plan": "audit/engagements", "opinions": "audit/engagements",
+            "weak-audits": "audit/engagements", "overdue": "audit/recommendations",
+            "implementation": "audit/recommendations"}
+# What a reader must never see where words are expected (brief: nothing of the code
+# shows through). "None: ..." is the packs' own English for an empty list.
+LEAK = re.compile(r"\b(None(?!:)|nan|NaN|True|False|null)\b")
 
 
-def _render(conn, verdict, folder, label="Q2", pdf=False):
-    paths = render_pack(conn, PACK, FY, label, folder, verdict, pdf=pdf)
+def _render(conn, verdict, folder, label="Q2", pdf=False, fiscal_year=FY):
+    paths = render_pack(conn, PACK, fiscal_year, label, folder, verdict, pdf=pdf)
     html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
     doc = json.loads(next(p for p in paths if p.suffix == ".json").read_bytes())
     return paths, html, doc
@@ -54,17 +63,28 @@ def test_registered_restricted_and_quarterly(audit_marts, final_verdict, tmp_pat
         render_pack(audit_marts, PACK, FY, "P05", tmp_path, final_verdict)
 
 
-@pytest.mark.parametrize("quarter, end", [(1, "2025-06-30"), (2, "2025-09-30"),
-                                          (3, "2025-12-31"), (4, "2026-03-31")])
-def test_quarter_end_dates(quarter, end):
-    assert quarter_end(FY, quarter).isoformat() == end
+def _text(html):
+    """What a reader sees: the HTML without its style sheet, tags and attributes."""
+    body = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
 
 
-@pytest.mark.parametrize("score, word", [(1, "Low"), (4, "Low"), (5, "Medium"), (9, "Medium"),
-                                         (10, "High"), (15, "High"), (16, "Very high"),
-                                         (25, "Very high")])
-def test_rating_bands(score, word):
-    assert rating(score, RISK_BANDS) == word
+def test_quarter_end_dates(audit_marts):
+    ends = {r["quarter"]: r["quarter_end"].isoformat() for r in fetch(
+        audit_marts, "select quarter, quarter_end from reports.rpt_audit__snapshots "
+        "where fiscal_year = %(fy)s", {"fy": FY})}
+    assert ends == {1: "2025-06-30", 2: "2025-09-30", 3: "2025-12-31", 4: "2026-03-31"}
+
+
+def test_rating_bands(audit_marts):
+    # the heat map rates every cell by the configured bands (dbt vars), empty cells too
+    rated = {r["score"]: r["rating"] for r in fetch(
+        audit_marts, "select distinct score, rating from reports.rpt_audit__risk_heat_map "
+        "where fiscal_year = %(fy)s and quarter = 2", {"fy": FY})}
+    words = {1: "Low", 4: "Low", 5: "Medium", 9: "Medium", 10: "High", 15: "High",
+             16: "Very high", 25: "Very high"}
+    assert {score: rated[score] for score in words} == words
+    assert len(rated) == 14  # the distinct products of 1-5 x 1-5, each with one rating
 
 
 def test_snapshot_chosen_is_the_latest_on_or_before_quarter_end(audit_marts, final_verdict,
@@ -95,9 +115,111 @@ def test_snapshot_chosen_is_the_latest_on_or_before_quarter_end(audit_marts, fin
     assert FUTURE_RISK in html3
 
 
-def test_no_snapshot_at_all_is_an_error(audit_marts, final_verdict, tmp_path):
-    with pytest.raises(LookupError, match="no risk or audit mart has a snapshot"):
-        render_pack(audit_marts, PACK, "2024-25", "Q1", tmp_path, final_verdict, pdf=False)
+def _assert_waiting(html, doc, missing):
+    """Every section in `missing` says it is not yet available and names its feed; the
+    others are available; no code shows through."""
+    sections = doc["figures"]["sections"]
+    assert set(sections) == set(SECTIONS)
+    ids = list(SECTIONS) + ["risk-audit-checks"]
+    for section, feed in SECTIONS.items():
+        assert sections[section] == ({"available": False, "waiting_for": [feed]}
+                                     if section in missing
+                                     else {"available": True, "waiting_for": []}), section
+        part = _section(html, section, ids[ids.index(section) + 1])
+        said = f"Not yet available: waiting for the {feed} feed." in part
+        assert said == (section in missing), section
+    assert not LEAK.findall(_text(html))
+
+
+def test_a_quarter_with_no_risk_or_audit_data_renders_not_yet_available(
+        audit_marts, final_verdict, tmp_path):
+    # 2024-25 Q1 ends before every snapshot: the pack renders, it does not raise
+    _, html, doc = _render(audit_marts, final_verdict, tmp_path, "Q1", fiscal_year="2024-25")
+    _assert_waiting(html, doc, set(SECTIONS))
+    f = doc["figures"]
+    assert f["snapshots"] == dict.fromkeys(
+        ("risk", "risk_previous", "engagements", "plan", "recommendations", "implementation"))
+    assert f["quarter_end"] == "2024-06-30"
+    assert (f["heat_map"], f["corporate_risks"], f["opinions"], f["implementation"]) == (
+        [], [], [], [])
+    assert (f["risk_summary"], f["plan"], f["overdue_total"], f["implementation_total"]) == (
+        None, None, None, None)
+    assert doc["lineage"]["source_files"] == [] and doc["lineage"]["quarantine"] == []
+    assert "Risk register: not yet available (waiting for the risk/register feed)" in html
+
+
+def test_a_warehouse_with_only_indicator_data_renders_every_section_waiting(
+        conn, final_verdict, tmp_path):
+    fill_indicators_only(conn)
+    for label in ("Q1", "Q2"):
+        _, html, doc = _render(conn, final_verdict, tmp_path, label)
+        _assert_waiting(html, doc, set(SECTIONS))
+        assert doc["lineage"]["source_files"] == []  # the indicator file is not this pack's
+        assert doc["status"] == "final"
+
+
+def test_audit_data_without_a_risk_register_waits_for_the_risk_feed(conn, final_verdict,
+                                                                    tmp_path):
+    from audit_fixtures import RISK_DDL
+
+    conn.execute(RISK_DDL)
+    fill_audit_only(conn)
+    _, html, doc = _render(conn, final_verdict, tmp_path)
+    _assert_waiting(html, doc, {"heat-map", "register"})
+    assert doc["figures"]["implementation_total"]["implementation_rate"] == "28.6"
+    assert {f["feed"] for f in doc["lineage"]["source_files"]} == {
+        "audit/engagements", "audit/recommendations"}
+
+
+def test_a_risk_register_without_audit_data_waits_for_the_audit_feeds(conn, final_verdict,
+                                                                      tmp_path):
+    fill_risk_only(conn)
+    _, html, doc = _render(conn, final_verdict, tmp_path)
+    _assert_waiting(html, doc, {"plan", "opinions", "weak-audits", "overdue",
+                                "implementation"})
+    assert doc["figures"]["risk_summary"]["open"] == 6
+    assert "Audit plan: not yet available (waiting for the audit/engagements feed)" in html
+    assert {f["feed"] for f in doc["lineage"]["source_files"]} == {"risk/register"}
+
+
+def test_a_quarter_with_all_its_data_has_no_sections_key(audit_marts, final_verdict, tmp_path):
+    # the JSON of a complete quarter is unchanged from before the report models
+    _, html, doc = _render(audit_marts, final_verdict, tmp_path)
+    assert "sections" not in doc["figures"]
+    assert "Not yet available" not in html
+    assert not LEAK.findall(_text(html))
+
+
+def test_figures_are_the_report_rows(audit_marts, final_verdict, tmp_path):
+    """Every list the pack shows is its report model's rows for the quarter, in order."""
+    _, _, doc = _render(audit_marts, final_verdict, tmp_path)
+    f = doc["figures"]
+    key = {"fy": FY, "q": 2}
+
+    def ids(relation, column, where=""):
+        return [r[column] for r in fetch(
+            audit_marts, f"select {column} from reports.{relation} where fiscal_year = %(fy)s "
+            f"and quarter = %(q)s {where} order by sort_order", key)]
+
+    assert [r["risk_id"] for r in f["corporate_risks"]] == ids(
+        "rpt_audit__risk_register", "risk_id", "and listed_as = 'open'")
+    assert [r["audit_id"] for r in f["limited_no_assurance"]] == ids(
+        "rpt_audit__limited_no_assurance", "audit_id")
+    assert [r["recommendation_id"] for r in f["overdue_recommendations"]] == ids(
+        "rpt_audit__overdue_recommendations", "recommendation_id")
+    assert [c["risk_ids"] for row in f["heat_map"] for c in row["cells"]] == ids(
+        "rpt_audit__risk_heat_map", "risk_ids")
+    assert [str(s) if s is not None else None for s in ids("rpt_audit__opinions", "share")] \
+        == [o["share"] for o in f["opinions"]]
+    total = fetch(audit_marts, "select * from reports.rpt_audit__implementation "
+                  "where fiscal_year = %(fy)s and quarter = %(q)s and is_total", key)[0]
+    assert str(total["implementation_rate"]) == f["implementation_total"]["implementation_rate"]
+    # lineage comes from the report layer: the files of the snapshots read, by file id
+    files = fetch(audit_marts, "select f.sha256 from reports.rpt_audit__source_files s "
+                  "join ops.files f using (file_id) where s.fiscal_year = %(fy)s "
+                  "and s.period = 'Q2' order by 1", key)
+    assert [r["sha256"] for r in files] == sorted(
+        f_["sha256"] for f_ in doc["lineage"]["source_files"])
 
 
 def test_heat_map_counts_and_rating_words(audit_marts, final_verdict, tmp_path):
@@ -264,5 +386,42 @@ def test_no_axe_violations(browser, audit_marts, request, tmp_path, verdict_name
         page.set_viewport_size({"width": 320, "height": 640})
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{PACK} scrolls sideways at 320px: {width}px wide"
+    finally:
+        page.close()
+
+
+def test_pack_module_is_thin():
+    """build() reads report rows with plain selects: no aggregation, no rule in SQL, no
+    raw or ops, no catalogue lookup, and no other pack module imported."""
+    import ast
+    import inspect
+
+    from onecouncil.packs import audit_committee as mod
+
+    sql = [v for k, v in vars(mod).items()
+           if isinstance(v, str) and k not in ("__doc__", "__file__")]
+    code = "\n".join([inspect.getsource(mod), *sql]).lower()
+    for word in ("raw.", "ops.", "information_schema", "to_regclass", "group by", "count(",
+                 "sum(", "max(", "min(", "distinct", "case when", " over (", "union",
+                 "array_position", "lookuperror"):
+        assert word not in code, word
+    packs = {"cabinet_quarterly", "finance_outturn", "scrutiny_quarterly",
+             "transparency_spend", "year_end", "risk_bands", "render"}
+    for node in ast.walk(ast.parse(inspect.getsource(mod))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = {node.module.rsplit(".", 1)[-1], *(a.name for a in node.names)}
+            assert not names & packs, node.module
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium not installed")
+def test_no_axe_violations_when_nothing_is_available(browser, conn, final_verdict,  # noqa: F811
+                                                     tmp_path):
+    fill_indicators_only(conn)
+    paths, _, _ = _render(conn, final_verdict, tmp_path)
+    page, results = _axe(browser, next(p for p in paths if p.suffix == ".html"))
+    try:
+        assert results.violations_count == 0, json.dumps(
+            [{"id": v["id"], "help": v["help"]} for v in results.response["violations"]],
+            indent=2)
     finally:
         page.close()

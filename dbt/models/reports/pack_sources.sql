@@ -7,6 +7,7 @@
 {%- set per_pack = [
     'rpt_finance__source_files',
     'rpt_transparency__source_files',
+    'rpt_audit__source_files',
 ] %}
 
 with pack_files as (
