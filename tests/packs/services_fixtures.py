@@ -2,13 +2,17 @@
 
 Quarter 2 of 2025-26 (01/07/2025 to 30/09/2025), on top of the Cabinet fixtures'
 indicator and finance marts. Import `services_marts_fixture` (registered as
-`services_marts`). Expected figures are worked out by hand beside the rows.
+`services_marts`). Expected figures are worked out by hand beside the rows. Each fixture
+ends by building dbt's report layer over these marts (report_models.build); a test that
+changes a mart afterwards calls `rebuild_reports(conn)`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal as D
+from html import unescape
 
 import pytest
 from cabinet_fixtures import fill_cabinet_ops, fill_finance_p06, fill_indicators, fill_risk
@@ -17,7 +21,14 @@ from conftest import fill_marts, fill_ops
 PROJECT_SHAS = {d: hashlib.sha256(f"projects {d}".encode()).hexdigest()
                 for d in ("2025-09-15", "2025-10-15")}
 CONSULT_SHA = hashlib.sha256(b"consultations").hexdigest()
-HIDDEN_PROJECT = "Project marked not public"
+# The contact and training marts carry no file hash: their files are found by date.
+# contacts_a has a contact at 10:00 UTC on 30/09/2025 (in Q2); contacts_b's only contact
+# is at 23:30 UTC on 30/09, 00:30 on 1 October in London (Q3, not Q2); contacts_c (a
+# replaced row) is never a source. training_0930 is the Q2 snapshot's file,
+# training_1031 the October one's (not Q2).
+DATED_SHAS = {name: hashlib.sha256(name.encode()).hexdigest()
+              for name in ("contacts_a", "contacts_b", "contacts_c", "training_0630",
+                           "training_0930", "training_1031")}
 
 SERVICES_DDL = """
 drop table if exists marts.project_status, marts.contact_monthly,
@@ -28,7 +39,7 @@ create table marts.project_status (
     forecast_outturn numeric, cost_variance numeric, cost_variance_pct numeric,
     baseline_end_date date, forecast_end_date date, slippage_days integer, rag_time text,
     rag_cost text, rag_scope text, rag_benefits text, overall_rag text, commentary text,
-    sha256 text, is_public boolean);
+    sha256 text);
 create table marts.contact_monthly (
     fiscal_year text, period integer, month_start date, channel text, contacts integer,
     abandoned integer, resolved integer, not_abandoned integer, avg_wait_seconds numeric,
@@ -77,7 +88,7 @@ CONSULTATIONS = [
     ("C2", "Parking charges", "2025-07-20", "2025-09-14", False, 57, 56, "compliant",
      "2025-07-21", False),  # includes August: 56 required; parishes told a day late
     ("C3", "Bus lane on the high street", "2025-08-01", "2025-09-05", False, 36, 56,
-     "too short", None, None),
+     "too short", None, False),  # never told: not in time (rules.md "Consultations")
     ("C4", "Local plan review", "2025-09-15", "2025-11-10", True, 57, None, "statutory",
      "2025-09-01", True),
     ("C5", "Skate park", "2025-01-06", "2025-03-01", False, 55, 42, "compliant", "2025-01-01",
@@ -114,14 +125,10 @@ def fill_services(c) -> None:
             PROJECTS:
         c.execute(
             "insert into marts.project_status values (%s,%s,%s,%s,'delivery',%s,%s,0,%s,%s,%s,"
-            "%s,%s,%s::date - %s::date,%s,%s,%s,%s,%s,null,%s,true)",
+            "%s,%s,%s::date - %s::date,%s,%s,%s,%s,%s,null,%s)",
             (as_at, pid, name, dcode, capital, budget, forecast, forecast - budget,
              _pct(forecast - budget, budget), base, fore, fore, base, *rags, overall,
              PROJECT_SHAS[as_at]))
-    c.execute("insert into marts.project_status (as_at_date, project_id, project_name, "
-              "directorate_code, overall_rag, sha256, is_public) values "
-              "('2025-09-15', 'P9', %s, 'ADU', 'Red', %s, false)",
-              (HIDDEN_PROJECT, PROJECT_SHAS["2025-09-15"]))
     for period, start, phone, online, email, answered, resolved, not_abandoned in CONTACT:
         for channel, n in (("phone", phone), ("online form", online), ("email", email)):
             c.execute("insert into marts.contact_monthly (fiscal_year, period, month_start, "
@@ -153,11 +160,45 @@ def fill_services(c) -> None:
               "rows_loaded, rows_quarantined, size_bytes, archive_path, run_id) values "
               "(%s,'services/consultations','consultations.csv','2025-10-05 09:00+01','loaded',"
               "5,5,0,100,'archive/x','ingest-4')", (CONSULT_SHA,))
+    fill_dated_files(c)
+
+
+def fill_dated_files(c) -> None:
+    """The raw contact and training rows (and their files) the lineage finds by date."""
+    meta = "_file_id, _sha256, _line_number, _loaded_at"
+    for name, sha in DATED_SHAS.items():
+        feed = "customer/contacts" if name.startswith("contacts") else "workforce/training"
+        file_id = c.execute(
+            "insert into ops.files (sha256, feed, file_name, arrived_at, outcome, rows_read, "
+            "rows_loaded, rows_quarantined, size_bytes, archive_path, run_id) values "
+            "(%s,%s,%s,'2025-10-05 09:00+01','loaded',1,1,0,100,'archive/x','ingest-5') "
+            "returning file_id", (sha, feed, f"{name}.csv")).fetchone()[0]
+        if name.startswith("contacts"):
+            received = {"contacts_a": "2025-09-30 10:00+00", "contacts_b": "2025-09-30 23:30+00",
+                        "contacts_c": "2025-08-01 10:00+00"}[name]
+            c.execute(f"insert into raw.customer__contacts (contact_id, received_at, channel, "
+                      f"{meta}, _replaced_at) values (%s, %s, 'phone', %s, %s, 1, now(), %s)",
+                      (name, received, file_id, sha,
+                       "2025-10-01 09:00+01" if name == "contacts_c" else None))
+        else:
+            as_at = {"training_0630": "2025-06-30", "training_0930": "2025-09-30",
+                     "training_1031": "2025-10-31"}[name]
+            c.execute(f"insert into raw.workforce__training (as_at_date, person_ref, course, "
+                      f"{meta}) values (%s, 'X1', 'cyber security', %s, %s, 1, now())",
+                      (as_at, file_id, sha))
 
 
 def drop_services(c) -> None:
+    """No services mart: the report layer then stands in empty ones (report_models.build)."""
     c.execute("drop table if exists marts.project_status, marts.contact_monthly, "
               "marts.consultation_compliance, marts.training_compliance")
+
+
+def rebuild_reports(c) -> None:
+    """(Re)build the report models over the marts as they are now."""
+    import report_models
+
+    report_models.build(c)
 
 
 @pytest.fixture(name="services_marts")
@@ -170,6 +211,7 @@ def services_marts_fixture(conn):
     fill_cabinet_ops(conn)
     fill_risk(conn)
     fill_services(conn)
+    rebuild_reports(conn)
     return conn
 
 
@@ -214,4 +256,19 @@ def fill_year_end(c) -> None:
 @pytest.fixture(name="year_end_marts")
 def year_end_marts_fixture(services_marts):
     fill_year_end(services_marts)
+    rebuild_reports(services_marts)
     return services_marts
+
+
+# Python's words for nothing, true and false: never in the text a reader sees. "None:"
+# starting a sentence is English ("None: every row of these files was loaded.").
+CODE_WORDS = re.compile(r"\b(?:None(?!:)|nan|NaN|True|False)\b")
+
+
+def leaks(html: str) -> list[str]:
+    """The code words in the text of a rendered pack (tags, styles and scripts left out),
+    each with a little of the text around it."""
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", text))
+    return [text[max(0, m.start() - 40):m.end() + 40].strip()
+            for m in CODE_WORDS.finditer(text)]

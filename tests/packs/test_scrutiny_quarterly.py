@@ -1,4 +1,9 @@
-"""The scrutiny committee's quarterly pack: figures worked out by hand in services_fixtures."""
+"""The scrutiny committee's quarterly pack: figures worked out by hand in services_fixtures.
+
+The pack reads the report models (reports.rpt_scrutiny__*), built by report_models over
+the hand-made marts; the tests check those rows, the pack made from them, and that a
+section with no rows says it is not yet available.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,17 @@ from cabinet_fixtures import SECRET_NAME
 from conftest import FY
 from services_fixtures import (  # noqa: F401  (fixtures are found by name)
     CONSULT_SHA,
-    HIDDEN_PROJECT,
+    DATED_SHAS,
     PROJECT_SHAS,
     drop_services,
+    leaks,
+    rebuild_reports,
     services_marts_fixture,
 )
 
 from onecouncil.packs import PACKS, disclosure, render_pack
+from onecouncil.packs.indicators import NO_TARGET
+from onecouncil.packs.rows import fetch
 
 PACK = "scrutiny-quarterly"
 LABELS = {"monthly": "P05", "quarterly": "Q2", "annual": "year"}
@@ -51,7 +60,7 @@ def test_projects_at_latest_snapshot_on_or_before_quarter_end(services_marts, fi
     _, html, doc = _render(services_marts, final_verdict, tmp_path)
     p = doc["figures"]["projects"]
     assert p["as_at_date"] == "2025-09-15"
-    # worst RAG first; the October snapshot and the non-public project never appear
+    # worst RAG first; the October snapshot never appears
     assert [(r["project_id"], r["overall_rag"], r["slippage_days"], r["cost_variance"])
             for r in p["rows"]] == [("P1", "Red", 91, "1500000"),
                                     ("P3", "Amber/Green", 14, "50000"),
@@ -60,7 +69,7 @@ def test_projects_at_latest_snapshot_on_or_before_quarter_end(services_marts, fi
         "Place", "Yes", "Red", "10,000,000", "11,500,000", "1,500,000", "15.0%", "30/06/2026",
         "91"]
     assert "1 Red, 0 Amber/Red, 1 Amber/Green, 1 Green." in html
-    assert HIDDEN_PROJECT not in html and HIDDEN_PROJECT not in json.dumps(doc)
+    assert p["by_rag"] == {"Red": 1, "Amber/Red": 0, "Amber/Green": 1, "Green": 1}
 
 
 def test_full_public_indicator_table(services_marts, final_verdict, tmp_path):
@@ -76,6 +85,9 @@ def test_full_public_indicator_table(services_marts, final_verdict, tmp_path):
     assert _row(html, "Planning applications decided in time (%)")[-1] == "Worsening"
     assert SECRET_NAME not in html
     assert doc["figures"]["indicators"]["not_returned"][0]["indicator_id"] == "PLA02"
+    # a data-only indicator has no target: the pack says so in words (the JSON keeps '')
+    assert rows["ADU02"]["target"] == ""
+    assert _row(html, "Safeguarding enquiries opened")[3] == NO_TARGET
 
 
 def test_customer_contact_chart_and_numbers(services_marts, final_verdict, tmp_path):
@@ -178,17 +190,35 @@ def test_no_public_pack_shows_a_small_count_of_people(services_marts, final_verd
 def test_missing_marts_say_not_yet_available(services_marts, final_verdict, tmp_path):
     drop_services(services_marts)
     services_marts.execute("drop table marts.indicator_results")
+    rebuild_reports(services_marts)  # the report layer stands in empty marts
     _, html, doc = _render(services_marts, final_verdict, tmp_path)
-    for what in ("Project", "Indicator", "Customer contact", "Consultation", "Training"):
-        assert f"{what} data is not yet available for this quarter." in html
+    waits = {"Project": "finance/capital feed",
+             "Indicator": "performance/indicators and performance/indicator_values feeds",
+             "Customer contact": "customer/contacts feed",
+             "Consultation": "engagement/consultations feed",
+             "Training": "workforce/training feed"}
+    for what, feed in waits.items():
+        assert f"{what} data is not yet available for this quarter: waiting for the {feed}." \
+            in html
+    f = doc["figures"]
+    assert {k: (f[k]["available"], f[k]["waiting_for"]) for k in
+            ("projects", "indicators", "contact", "consultations", "training")} == {
+        "projects": (False, ["finance/capital"]),
+        "indicators": (False, ["performance/indicators", "performance/indicator_values"]),
+        "contact": (False, ["customer/contacts"]),
+        "consultations": (False, ["engagement/consultations"]),
+        "training": (False, ["workforce/training"])}
     assert doc["lineage"]["marts"] == []
+    assert leaks(html) == []
 
 
 def test_later_quarter_with_no_rows_is_not_yet_available(services_marts, final_verdict,
                                                          tmp_path):
     # Q1 ends 30/06/2025: no project snapshot yet; training reads its own June snapshot
     _, html, doc = _render(services_marts, final_verdict, tmp_path, quarter="Q1")
-    assert "Project data is not yet available for this quarter." in html
+    assert "Project data is not yet available for this quarter: waiting for the " \
+           "finance/capital feed." in html
+    assert doc["figures"]["projects"]["waiting_for"] == ["finance/capital"]
     assert doc["figures"]["training"]["as_at_date"] == "2025-06-30"
     assert doc["figures"]["training"]["rows"][0]["completed_on_time"] == "<5"
 
@@ -229,3 +259,59 @@ def test_draft_when_blocking_checks_fail(services_marts, failed_verdict, tmp_pat
 def test_other_quarters_render(services_marts, final_verdict, tmp_path, quarter):
     _, html, _ = _render(services_marts, final_verdict, tmp_path, quarter=quarter)
     assert "Data quality" in html
+
+
+def test_report_rows(services_marts):
+    """The report rows the pack reads, worked out by hand in services_fixtures."""
+    def rows(sql):
+        return fetch(services_marts, sql, {"fy": FY})
+
+    key = "where fiscal_year = %(fy)s and quarter = 2 order by sort_order"
+    assert [(r["project_id"], r["directorate_name"], r["sort_order"]) for r in rows(
+        f"select project_id, directorate_name, sort_order from reports.rpt_scrutiny__projects "
+        f"{key}")] == [("P1", "Place", 1), ("P3", "Children's Services", 2),
+                       ("P2", "Adult Services", 3)]
+    assert [(r["channel"], r["contacts"]) for r in rows(
+        f"select channel, contacts from reports.rpt_scrutiny__contact_year_to_date {key}")] == [
+        ("phone", 2950), ("online form", 2400), ("email", 650), ("all", 6000)]
+    assert [(r["status"], r["consultations"]) for r in rows(
+        "select status, consultations from reports.rpt_scrutiny__consultations_by_status "
+        f"{key}")] == [("compliant", 2), ("too short", 1), ("statutory", 1)]
+    # the training table before disclosure control: (on time, not on time, due, rate)
+    assert [(r["course"], r["completed_on_time"], r["not_completed_on_time"], r["due"],
+             str(r["completion_rate"])) for r in rows(
+        "select course, completed_on_time, not_completed_on_time, due, completion_rate "
+        f"from reports.rpt_scrutiny__training {key}")] == [
+        ("cyber security", 40, 10, 50, "80.0"), ("data protection", 3, 17, 20, "15.0"),
+        ("cyber security", 30, 10, 40, "75.0"), ("data protection", 25, 5, 30, "83.3")]
+    total = rows("select completed_on_time, not_completed_on_time, due, completion_rate "
+                 "from reports.rpt_scrutiny__training_council "
+                 "where fiscal_year = %(fy)s and quarter = 2")
+    assert [tuple(map(str, t.values())) for t in total] == [("98", "42", "140", "70.0")]
+    # CHI01's year so far, the values disclosure control reads: 8 then 3
+    assert [str(r["value"]) for r in rows(
+        "select value from reports.rpt_scrutiny__indicator_year_values where fiscal_year = "
+        "%(fy)s and quarter = 2 and indicator_id = 'CHI01' order by period_end")] == ["8", "3"]
+
+
+def test_lineage_finds_contact_and_training_files_by_date(services_marts, final_verdict,
+                                                          tmp_path):
+    def shas(quarter):
+        doc = _render(services_marts, final_verdict, tmp_path / quarter, quarter)[2]
+        return {f["sha256"] for f in doc["lineage"]["source_files"]}
+
+    q2, q3 = shas("Q2"), shas("Q3")
+    named = {n: DATED_SHAS[n] for n in DATED_SHAS}
+    # Q2: the contact at 10:00 UTC on 30/09, the June and September training snapshots
+    assert {named["contacts_a"], named["training_0630"], named["training_0930"]} <= q2
+    # 23:30 UTC on 30/09 is 1 October in London; a replaced row is not current
+    assert not {named["contacts_b"], named["contacts_c"], named["training_1031"]} & q2
+    assert {named["contacts_a"], named["contacts_b"], named["training_1031"]} <= q3
+    assert named["contacts_c"] not in q3
+
+
+@pytest.mark.parametrize("quarter", ["Q1", "Q2", "Q3", "Q4"])
+def test_no_code_words_in_the_text(services_marts, final_verdict, tmp_path, quarter):
+    """No None, nan, True or False where a reader expects words, in any quarter."""
+    _, html, _ = _render(services_marts, final_verdict, tmp_path, quarter=quarter)
+    assert leaks(html) == []

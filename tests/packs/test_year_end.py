@@ -1,4 +1,9 @@
-"""The Chief Executive's year-end summary: figures worked out by hand in services_fixtures."""
+"""The Chief Executive's year-end summary: figures worked out by hand in services_fixtures.
+
+The pack reads the report models (reports.rpt_year_end__*), built by report_models over
+the hand-made marts; the tests check those rows, the pack made from them, and that a
+part with no rows says it is not yet available.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,17 @@ import subprocess
 import time
 
 from conftest import FY
+from cabinet_fixtures import IND_VALUES_SHA, PLAN_Q1_SHA, PLAN_SHA
 from services_fixtures import (  # noqa: F401  (fixtures are found by name)
+    leaks,
+    rebuild_reports,
     services_marts_fixture,
     year_end_marts_fixture,
 )
 
 from onecouncil.packs import PACKS, render_pack
+from onecouncil.packs.indicators import NO_TARGET
+from onecouncil.packs.rows import fetch
 
 PACK = "year-end"
 
@@ -59,6 +69,10 @@ def test_indicators_at_year_end(year_end_marts, final_verdict, tmp_path):
                              "Not returned": 0}
     assert _row(html, "Household waste recycled (%)")[:2] == ["Place", "Year to 31/03/2026"]
     assert "Deprivation of Liberty" not in html
+    # the data-only indicator has no target: the pack says so in words, never "None"
+    assert _row(html, "Safeguarding enquiries opened")[3] == NO_TARGET
+    assert "None" not in _row(html, "Safeguarding enquiries opened")
+    assert "Data only" in html and leaks(html) == []
 
 
 def test_outturn_at_period_13(year_end_marts, final_verdict, tmp_path):
@@ -71,21 +85,41 @@ def test_outturn_at_period_13(year_end_marts, final_verdict, tmp_path):
 
 def test_outturn_falls_back_to_period_12(year_end_marts, final_verdict, tmp_path):
     year_end_marts.execute("delete from marts.finance_outturn_council where period = 13")
+    rebuild_reports(year_end_marts)
     _, html, doc = _render(year_end_marts, final_verdict, tmp_path)
-    assert doc["figures"]["finance"]["period"] == 12
+    f = doc["figures"]["finance"]
+    assert f["period"] == 12
     assert "Outturn at period 12:" in html
+    # the directorates are read at the same period: ADU 1,800,000 -> 1,900,000 at P12
+    assert [(d["directorate_code"], d["variance"]) for d in f["directorates"]] == [
+        ("ADU", "100000"), ("CHI", "0")]
 
 
 def test_not_yet_available(services_marts, final_verdict, tmp_path):
     # the services fixture has no period 12/13 and no year-end rows but PLA10's year row
     services_marts.execute("drop table marts.plan_action_progress")
+    rebuild_reports(services_marts)  # the report layer stands in an empty mart
     _, html, doc = _render(services_marts, final_verdict, tmp_path)
-    assert "Council Plan action data is not yet available for this year." in html
-    assert "Revenue outturn data is not yet available for this year." in html
+    assert "Council Plan action data is not yet available for this year: waiting for the " \
+           "performance/plan_actions feed." in html
+    assert "Revenue outturn data is not yet available for this year: waiting for the " \
+           "finance/ledger feed." in html
+    f = doc["figures"]
+    assert (f["actions"]["available"], f["actions"]["waiting_for"]) == (
+        False, ["performance/plan_actions"])
+    assert (f["finance"]["available"], f["finance"]["waiting_for"]) == (
+        False, ["finance/ledger"])
+    assert f["indicators"]["available"] and "waiting_for" not in f["indicators"]
+    assert leaks(html) == []
     services_marts.execute("drop table marts.indicator_results")
+    rebuild_reports(services_marts)
     _, html, doc = _render(services_marts, final_verdict, tmp_path)
-    assert "Indicator data is not yet available for this year." in html
+    assert "Indicator data is not yet available for this year: waiting for the " \
+           "performance/indicators and performance/indicator_values feeds." in html
+    assert doc["figures"]["indicators"]["waiting_for"] == [
+        "performance/indicators", "performance/indicator_values"]
     assert doc["lineage"]["marts"] == []
+    assert leaks(html) == []
 
 
 def test_writes_to_year_folder_byte_identical_and_tagged(year_end_marts, final_verdict,
@@ -108,3 +142,45 @@ def test_writes_to_year_folder_byte_identical_and_tagged(year_end_marts, final_v
         assert re.search(r"^Title:\s+Year-end summary of achievements, 2025-26, full year",
                          info, re.M), info
     assert elapsed < 20, f"render took {elapsed:.1f}s"
+
+
+def test_report_rows(year_end_marts):
+    """The report rows the pack reads, worked out by hand in the fixtures."""
+    def rows(sql):
+        return fetch(year_end_marts, f"{sql} where fiscal_year = %(fy)s order by sort_order",
+                     {"fy": FY})
+
+    # quarter 2 is the latest update: Best start 2 (0 complete), Greener city 2 (1),
+    # Healthy lives 4 (1), Thriving economy 1 (0); all 9 (2)
+    assert [tuple(r.values()) for r in rows(
+        "select quarter, priority, actions, complete "
+        "from reports.rpt_year_end__plan_actions_by_priority")] == [
+        (2, "Best start in life", 2, 0), (2, "Greener city", 2, 1), (2, "Healthy lives", 4, 1),
+        (2, "Thriving economy", 1, 0), (2, "All priorities", 9, 2)]
+    assert {r["rag"]: r["indicators"] for r in rows(
+        "select rag, indicators from reports.rpt_year_end__indicators_by_rag")} == {
+        "Red": 3, "Amber": 0, "Green": 1, "Data only": 1, "Not returned": 0}
+    # each indicator's latest year or year-to-date row: PLA10's year row, the others' 31/03
+    assert {r["indicator_id"]: (r["period_type"], str(r["period_end"])) for r in rows(
+        "select indicator_id, period_type, period_end from reports.rpt_year_end__indicators")
+    } == {"ADU01": ("ytd", "2026-03-31"), "ADU02": ("ytd", "2026-03-31"),
+          "CHI01": ("ytd", "2026-03-31"), "PLA01": ("ytd", "2026-03-31"),
+          "PLA10": ("year", "2026-03-31")}
+    council = fetch(year_end_marts, "select period, variance from "
+                    "reports.rpt_year_end__outturn_council where fiscal_year = %(fy)s",
+                    {"fy": FY})
+    assert [(c["period"], str(c["variance"])) for c in council] == [(13, "30000")]
+    assert [r["directorate_code"] for r in rows(
+        "select directorate_code from reports.rpt_year_end__outturn_directorates")] == [
+        "ADU", "CHI"]
+
+
+def test_lineage(year_end_marts, final_verdict, tmp_path):
+    doc = _render(year_end_marts, final_verdict, tmp_path)[2]
+    shas = {f["sha256"] for f in doc["lineage"]["source_files"]}
+    # the quarter 2 plan update and the indicator values; not quarter 1's plan update
+    assert {PLAN_SHA, IND_VALUES_SHA} <= shas
+    assert PLAN_Q1_SHA not in shas
+    assert doc["lineage"]["marts"] == [
+        "marts.plan_action_progress", "marts.indicator_results",
+        "marts.finance_outturn_council", "marts.finance_outturn_directorate"]

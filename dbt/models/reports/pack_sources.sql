@@ -8,6 +8,8 @@
     'rpt_finance__source_files',
     'rpt_transparency__source_files',
     'rpt_audit__source_files',
+    'rpt_scrutiny__source_files',
+    'rpt_year_end__source_files',
 ] %}
 
 with pack_files as (
