@@ -4,7 +4,17 @@ A thin presentation of the report models in dbt/models/reports/audit (rpt_audit_
 each mart is read at its own latest snapshot on or before the quarter's end (the risk
 register and the audit system export on different days), and the pack says which dates
 it used. Every count, share, total line, ordering and snapshot choice is worked out in
-dbt; this module reads the rows and shapes them for the template.
+dbt; this module reads the rows and shapes them for the template:
+
+- summary and snapshot dates: rpt_audit__snapshots (and the sections' models below)
+- heat map: rpt_audit__risk_heat_map
+- corporate risk register, closed risks: rpt_audit__risk_register, rpt_audit__risk_summary
+- plan progress: rpt_audit__plan_progress; opinions: rpt_audit__opinions
+- limited and no assurance audits: rpt_audit__limited_no_assurance
+- overdue recommendations: rpt_audit__overdue_recommendations,
+  rpt_audit__overdue_by_directorate (with its "All directorates" line)
+- implementation rate: rpt_audit__implementation (with its "All priorities" line)
+- data quality: reports.pack_sources / pack_quarantine (from rpt_audit__source_files)
 
 Restricted engagements appear here, marked `Restricted`: this pack is never public.
 
