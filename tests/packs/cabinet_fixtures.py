@@ -3,13 +3,17 @@
 Quarter 2 of 2025-26 (ends 30/09/2025). Import the fixtures into a test module:
 `from cabinet_fixtures import cabinet_marts_fixture, cabinet_risk_fixture` (they are
 registered as `cabinet_marts` and `cabinet_risk`). The counts the tests expect are worked
-out by hand in the comments beside the rows.
+out by hand in the comments beside the rows. Each fixture ends by building dbt's report
+layer over these marts (report_models.build); a test that changes a mart afterwards
+calls `rebuild_reports(conn)`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from conftest import fill_marts, fill_ops
@@ -55,7 +59,8 @@ create table marts.risk_register (
     inherent_score integer, current_likelihood integer, current_impact integer,
     current_score integer, target_likelihood integer, target_impact integer,
     target_score integer, rating text, above_appetite boolean, next_review_due date,
-    review_overdue boolean, movement text, previous_score integer, sha256 text);
+    review_overdue boolean, movement text, previous_score integer, sha256 text,
+    in_snapshot boolean);
 """
 
 DIRS = {"ADU": "Adult Services", "CHI": "Children's Services", "PLA": "Place"}
@@ -291,26 +296,60 @@ def fill_risk(c) -> None:
     for snap, rid, title, register, status, lk, im, target, movement, prev in RISKS:
         score = lk * im
         c.execute("insert into marts.risk_register values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
-                  "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                  "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                   (snap, rid, title, register, "Chief Executive", "Finance", status, 5, 5, 25,
                    lk, im, score, 2, 2, target, _rating(score), score > target, "2025-12-01",
-                   False, movement, prev, RISK_SHAS[snap]))
+                   False, movement, prev, RISK_SHAS[snap], True))
+
+
+def _other_marts_made_empty(c) -> None:
+    """Every mart the report layer reads that no fixture of this session made, empty.
+
+    report_models.build creates every pack's report models, so the marts of the other
+    packs must exist for the Cabinet tests too: each is made empty here with the columns
+    its dbt contract gives (the manifest dbt compiled for report_models).
+    """
+    import report_models
+
+    from onecouncil import settings as _settings
+
+    report_models.compiled()
+    manifest = json.loads((Path(_settings.load().home) / "dbt" / "target"
+                           / "manifest.json").read_text())
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["schema"] != "marts" or not node["columns"]:
+            continue
+        relation = f"marts.{node['alias']}"
+        if c.execute("select to_regclass(%s) is null", (relation,)).fetchone()[0]:
+            columns = ", ".join(f'"{name}" {col["data_type"]}'
+                                for name, col in node["columns"].items())
+            c.execute(f"create table {relation} ({columns})")
+
+
+def rebuild_reports(c) -> None:
+    """(Re)build the report models over the marts as they are now."""
+    import report_models
+
+    _other_marts_made_empty(c)
+    report_models.build(c)
 
 
 # Named explicitly so a test module can import them without shadowing its arguments.
 @pytest.fixture(name="cabinet_marts")
 def cabinet_marts_fixture(conn):
-    """Everything the Cabinet pack reads except the risk register, which is dropped."""
+    """Everything the Cabinet pack reads except the risk register, which is empty."""
     fill_marts(conn)
     fill_ops(conn)
     fill_indicators(conn)
     fill_finance_p06(conn)
     fill_cabinet_ops(conn)
-    conn.execute("drop table if exists marts.risk_register")
+    conn.execute(RISK_DDL)
+    rebuild_reports(conn)
     return conn
 
 
 @pytest.fixture(name="cabinet_risk")
 def cabinet_risk_fixture(cabinet_marts):
     fill_risk(cabinet_marts)
+    rebuild_reports(cabinet_marts)
     return cabinet_marts

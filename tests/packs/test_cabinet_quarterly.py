@@ -1,8 +1,11 @@
-"""The public cabinet-quarterly pack, rendered from the hand-made marts of cabinet_fixtures.py;
-every expected count below is worked out by hand from those rows."""
+"""The public cabinet-quarterly pack, rendered from the hand-made marts of cabinet_fixtures.py
+through its report models (dbt/models/reports/cabinet, built over them); every expected
+count below is worked out by hand from those rows."""
 
 from __future__ import annotations
 
+import ast
+import html as html_lib
 import json
 import re
 import shutil
@@ -28,24 +31,34 @@ from cabinet_fixtures import (  # noqa: F401  (fixtures are found by name)
     SECRET_NAME,
     cabinet_marts_fixture,
     cabinet_risk_fixture,
+    rebuild_reports,
 )
 from conftest import BUDGET_SHA, LEDGER_SHA
 from test_accessibility import _axe, browser  # noqa: F401
 
 from onecouncil.calendar import FiscalQuarter, FiscalYear
-from onecouncil.packs import PACKS, render_pack
+from onecouncil.packs import PACKS, cabinet_quarterly, render_pack
 from onecouncil.packs.cabinet_quarterly import build
+from onecouncil.packs.rows import fetch
 
 PACK = "cabinet-quarterly"
+# Python's words where a reader expects the pack's ("None: every row was loaded." is English)
+LEAKS = re.compile(r"\b(None|nan|NaN|True|False)\b(?!:)")
 
 
 def _read(paths, suffix):
     return next(p for p in paths if p.name.endswith(suffix)).read_bytes()
 
 
-def _render(conn, verdict, tmp_path, quarter="Q2", pdf=False):
-    paths = render_pack(conn, PACK, FY, quarter, tmp_path, verdict, pdf=pdf)
+def _render(conn, verdict, tmp_path, quarter="Q2", pdf=False, fiscal_year=FY):
+    paths = render_pack(conn, PACK, fiscal_year, quarter, tmp_path, verdict, pdf=pdf)
     return paths, _read(paths, ".html").decode(), json.loads(_read(paths, ".json"))
+
+
+def _text(html):
+    """What a reader sees: the page's text without the style sheet and the tags."""
+    body = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
 def _section(html, start, end):
@@ -65,8 +78,8 @@ def test_registered_public_and_quarterly(cabinet_marts, final_verdict, tmp_path)
     assert spec.public is True and spec.cadence == "quarterly"
     with pytest.raises(ValueError, match="quarterly"):
         render_pack(cabinet_marts, PACK, FY, "P06", tmp_path, final_verdict, pdf=False)
-    with pytest.raises(LookupError, match="has the transform run"):
-        render_pack(cabinet_marts, PACK, "2030-31", "Q1", tmp_path, final_verdict, pdf=False)
+    # a quarter with no data at all renders (see test_a_quarter_with_no_data_...)
+    render_pack(cabinet_marts, PACK, "2030-31", "Q1", tmp_path, final_verdict, pdf=False)
 
 
 def test_plan_actions_and_indicator_counts(cabinet_marts, final_verdict, tmp_path):
@@ -215,6 +228,7 @@ def test_risk_not_yet_available_without_the_mart(cabinet_marts, final_verdict, t
 def test_risk_not_yet_available_before_the_first_snapshot(cabinet_risk, final_verdict,
                                                           tmp_path):
     cabinet_risk.execute("delete from marts.risk_register where snapshot_date <= '2025-09-30'")
+    rebuild_reports(cabinet_risk)
     _, html, _ = _render(cabinet_risk, final_verdict, tmp_path)
     risks = _section(html, "risks", "changes")
     assert "Risk data is not yet available" in risks and FUTURE_RISK not in html
@@ -327,3 +341,151 @@ def test_pdf_is_tagged_and_quick(cabinet_risk, final_verdict, tmp_path):
                          info, re.M), info
         assert re.search(r"^Page size:.*\(A4\)", info, re.M), info
     assert elapsed < 20, f"render took {elapsed:.1f}s"
+
+
+# ---------------------------------------------------------------- report models
+
+def _report(conn, relation, columns, quarter=2, order="sort_order"):
+    return fetch(conn, f"select {columns} from reports.{relation} where fiscal_year = %(fy)s "
+                       f"and quarter = %(q)s order by {order}", {"fy": FY, "q": quarter})
+
+
+def test_report_models_hold_every_count_the_pack_shows(cabinet_risk):
+    """The counts, totals, orders and choices are the report models' rows (hand-counted in
+    cabinet_fixtures.py), not worked out by the pack."""
+    conn = cabinet_risk
+    rows = _report(conn, "rpt_cabinet__indicators_by_directorate",
+                   "name, is_total, red, amber, green, data_only, not_returned, total")
+    assert [r["name"] for r in rows] == ["Adult Services", "Children's Services", "Place",
+                                         "All indicators"]
+    assert [r["is_total"] for r in rows] == [False, False, False, True]
+    assert {r["name"]: {"Red": r["red"], "Amber": r["amber"], "Green": r["green"],
+                        "Data only": r["data_only"], "Not returned": r["not_returned"]}
+            for r in rows[:-1]} == EXPECTED_BY_DIRECTORATE
+    assert (rows[-1]["red"], rows[-1]["total"]) == (2, 7)
+    priorities = [r["name"] for r in _report(conn, "rpt_cabinet__indicators_by_priority", "name")]
+    assert priorities == ["Best start in life", "Greener city", "Healthy lives",
+                          "Thriving economy", "No Council Plan priority", "All indicators"]
+    plan = _report(conn, "rpt_cabinet__plan_actions_by_priority",
+                   "priority, is_total, complete, on_track, overdue, total")
+    assert [(p["priority"], p["total"]) for p in plan] == [
+        ("Best start in life", 2), ("Greener city", 2), ("Healthy lives", 4),
+        ("Thriving economy", 1), ("All priorities", 9)]
+    assert (plan[2]["complete"], plan[2]["on_track"], plan[2]["overdue"]) == (1, 2, 1)
+    # the listed rows: 7 public quarter rows, the secret and the month row left out
+    listed = _report(conn, "rpt_cabinet__indicators", "indicator_id, listed_provisional")
+    assert len(listed) == 7 and SECRET_ID not in {r["indicator_id"] for r in listed}
+    assert [r["indicator_id"] for r in listed if r["listed_provisional"]] == ["CHI01", "PLA01"]
+    # Red trends: ADU01's last eight of nine quarters, CHI01's six, oldest first
+    trends = _report(conn, "rpt_cabinet__red_indicator_trends",
+                     "indicator_id, point_order, point_fiscal_year, point_quarter",
+                     order="red_sort_order, point_order")
+    adu = [(t["point_fiscal_year"], t["point_quarter"]) for t in trends
+           if t["indicator_id"] == "ADU01"]
+    assert adu[0] == ("2023-24", 3) and adu[-1] == ("2025-26", 2) and len(adu) == 8
+    assert sum(t["indicator_id"] == "CHI01" for t in trends) == 6
+    changes = _report(conn, "rpt_cabinet__rag_changes", "indicator_id, previous_rag, rag")
+    assert [(c["indicator_id"], c["previous_rag"], c["rag"]) for c in changes] == [
+        ("ADU01", "Amber", "Red"), ("PLA01", "Green", "Amber"), ("PLA03", "Amber", "Green"),
+        ("PLA02", "Green", "Not returned")]
+    finance = _report(conn, "rpt_cabinet__finance_summary", "directorate_code, is_total, period")
+    assert [f["directorate_code"] for f in finance] == ["ADU", "CHI", "PLA", "UNMAPPED", None]
+    assert finance[-1]["is_total"] and {f["period"] for f in finance} == {6}
+
+
+def test_report_models_choose_the_register_and_count_the_risks(cabinet_risk):
+    conn = cabinet_risk
+    cells = _report(conn, "rpt_cabinet__risk_heat_map",
+                    "snapshot_date, likelihood, impact, risk_count, risk_ids",
+                    order="likelihood desc, impact")
+    assert len(cells) == 25 and {c["snapshot_date"].isoformat() for c in cells} == {"2025-09-15"}
+    assert {(c["likelihood"], c["impact"]): c["risk_count"] for c in cells
+            if c["risk_count"]} == EXPECTED_HEAT
+    assert next(c["risk_ids"] for c in cells if (c["likelihood"], c["impact"]) == (3, 4)) == [
+        "CR03", "CR04"]
+    by_rating = _report(conn, "rpt_cabinet__open_risks_by_rating", "rating, risk_count")
+    assert [(r["rating"], r["risk_count"]) for r in by_rating] == [
+        ("Very high", 2), ("High", 2), ("Medium", 1), ("Low", 0), ("All open risks", 5)]
+    assert [r["risk_id"] for r in _report(conn, "rpt_cabinet__highest_risks", "risk_id")] == [
+        "CR01", "CR02", "CR03", "CR04"]
+    # quarter 1 reads the June register: CR01 alone, at 4 x 5
+    q1 = _report(conn, "rpt_cabinet__open_risks", "snapshot_date, risk_id, current_score", 1)
+    assert [(r["snapshot_date"].isoformat(), r["risk_id"], r["current_score"]) for r in q1] == [
+        ("2025-06-15", "CR01", 20)]
+    # lineage: the pack's files for quarter 2, as reports.pack_sources lists them
+    shas = {r["sha256"] for r in fetch(
+        conn, "select sha256 from reports.pack_sources where pack = %(p)s and fiscal_year = "
+              "%(fy)s and period = 'Q2'", {"p": PACK, "fy": FY})}
+    assert shas == {IND_VALUES_SHA, IND_OLD_SHA, IND_DEFS_SHA, PLAN_SHA,
+                    RISK_SHAS["2025-09-15"], LEDGER_SHA, BUDGET_SHA}
+
+
+def test_a_quarter_with_no_data_renders_not_yet_available(cabinet_marts, final_verdict,
+                                                          tmp_path):
+    """No indicator, plan, finance or risk rows for 2030-31 Q1: the pack renders, and each
+    section says in plain words which feeds it waits for."""
+    _, html, doc = _render(cabinet_marts, final_verdict, tmp_path, quarter="Q1",
+                           fiscal_year="2030-31")
+    f = doc["figures"]
+    assert f["indicators"] == {"available": False, "waiting_for": [
+        "performance/indicators", "performance/indicator_values"]}
+    assert f["actions"] == {"available": False, "waiting_for": ["performance/plan_actions"]}
+    assert f["finance"]["available"] is False and f["finance"]["waiting_for"] == [
+        "finance/ledger", "finance/budget", "finance/forecast"]
+    assert f["risk"]["available"] is False and f["risk"]["waiting_for"] == ["risk/register"]
+    assert f["indicators_reported"] == 0 and f["red_indicators"] == []
+    waiting = "Not yet available: waiting for the performance/indicators and " \
+        "performance/indicator_values feeds."
+    for start, end in (("indicators", "red"), ("red", "finance"), ("changes", "data-quality")):
+        assert waiting in _section(html, start, end), start
+    assert "Not yet available: waiting for the performance/plan_actions feed." in \
+        _section(html, "actions", "indicators")
+    assert "Not yet available: waiting for the finance/ledger, finance/budget and " \
+        "finance/forecast feeds." in _section(html, "finance", "risks")
+    assert "Not yet available: waiting for the risk/register feed." in \
+        _section(html, "risks", "changes")
+    assert "<table" not in _section(html, "actions", "data-quality")
+    assert not LEAKS.findall(_text(html))
+
+
+def test_only_indicator_files_in(cabinet_marts, final_verdict, tmp_path):
+    """A quarter with indicators but no risk register, plan or finance rows (2025-26 Q4 of
+    the fixture has CHI02 and PLA10 only)."""
+    cabinet_marts.execute("delete from marts.plan_action_progress")
+    rebuild_reports(cabinet_marts)
+    _, html, doc = _render(cabinet_marts, final_verdict, tmp_path, quarter="Q4")
+    f = doc["figures"]
+    assert "indicators" not in f and f["indicators_reported"] == 2
+    assert f["actions"]["waiting_for"] == ["performance/plan_actions"]
+    assert f["risk"]["waiting_for"] == ["risk/register"]
+    assert "Indicators: not yet available" not in html
+    assert "Council Plan actions: not yet available." in html
+    assert not LEAKS.findall(_text(html))
+
+
+def test_no_code_shows_through(cabinet_risk, final_verdict, tmp_path):
+    _, html, doc = _render(cabinet_risk, final_verdict, tmp_path)
+    assert not LEAKS.findall(_text(html)), LEAKS.findall(_text(html))
+    # with every feed in, the JSON has no not-yet-available parts (as before the models)
+    assert "indicators" not in doc["figures"] and "actions" not in doc["figures"]
+    assert "waiting_for" not in json.dumps(doc)
+
+
+def test_the_pack_module_is_thin():
+    """No aggregation, business rule, raw table or other pack in the Cabinet module: its
+    SQL only selects report rows (and the unmapped lines of the finance mart)."""
+    tree = ast.parse(open(cabinet_quarterly.__file__, encoding="utf-8").read())
+    docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    sql = " ".join(n.value.lower() for n in ast.walk(tree)
+                   if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                   and id(n) not in docstrings)
+    assert "from reports.rpt_cabinet__indicators" in sql  # the strings were found
+    for banned in ("group by", "count(", "sum(", "max(", "min(", "distinct", "case when",
+                   " over (", "union", "raw.", "information_schema", "to_regclass", "ops."):
+        assert banned not in sql, banned
+    packs = {"finance_outturn", "transparency_spend", "audit_committee", "scrutiny_quarterly",
+             "year_end", "risk_bands", "render"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert not set(node.module.split(".")) & packs, node.module
+            assert not {a.name for a in node.names} & packs, node.module

@@ -5,6 +5,7 @@
 -- period is the pack's folder label: P01..P13, Q1..Q4 or year.
 
 {%- set per_pack = [
+    'rpt_cabinet__source_files',
     'rpt_finance__source_files',
     'rpt_transparency__source_files',
     'rpt_audit__source_files',
