@@ -47,11 +47,9 @@ from onecouncil.calendar import FiscalQuarter
 from onecouncil.packs import charts, disclosure, indicators, lineage, thresholds, visibility
 from onecouncil.packs.formatting import number_in
 from onecouncil.packs.rows import fetch
+from onecouncil.packs.sections import not_available
 
 NAME = "cabinet-quarterly"
-TITLE = "Cabinet quarterly performance report"
-PUBLIC = True
-TEMPLATE = "cabinet-quarterly.html"
 MARTS = ("marts.indicator_results", "marts.plan_action_progress",
          "marts.finance_outturn_council", "marts.finance_outturn_directorate",
          "marts.finance_unmapped_lines", "marts.risk_register")
@@ -81,10 +79,6 @@ TREND_COLUMNS = (
     "council_plan_priority, unit, polarity, aggregation, decimals, value, numerator, "
     "denominator, target, rag, direction_of_travel, is_provisional, is_public, sha256")
 WHERE = "where fiscal_year = %(fy)s and quarter = %(q)s"
-
-
-def not_available(feeds: tuple[str, ...]) -> dict[str, Any]:
-    return {"available": False, "waiting_for": list(feeds)}
 
 
 # ---------------------------------------------------------------- report rows

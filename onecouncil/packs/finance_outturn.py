@@ -22,12 +22,10 @@ from onecouncil.calendar import FiscalPeriod
 from onecouncil.packs import charts, formatting, output
 from onecouncil.packs.lineage import sources
 from onecouncil.packs.rows import fetch
+from onecouncil.packs.sections import not_available
 from onecouncil.packs.thresholds import pick, thresholds
 
 NAME = "finance-outturn"
-TITLE = "Finance outturn"
-PUBLIC = False
-TEMPLATE = "finance-outturn.html"
 MARTS = ("marts.finance_outturn", "marts.finance_outturn_council",
          "marts.finance_outturn_directorate", "marts.finance_outturn_service",
          "marts.finance_unmapped_lines", "marts.forecast_compliance")
@@ -46,30 +44,11 @@ COMPLIANCE_COLUMNS = ("active_cost_centres", "submitted_on_time", "submitted_lat
 # Unmapped sorts last wherever it appears: it is not a directorate or a service.
 UNMAPPED_LAST = "({col} = 'UNMAPPED')"
 
-# Deprecated: the pack's lineage is reports.rpt_finance__source_files now (read through
-# lineage.sources). Kept, unused here, only while another pack module still imports it.
-SOURCE_FILE_IDS = """
-    select _file_id from raw.finance__ledger
-     where _replaced_at is null and fiscal_year = %(fy)s and period <= %(p)s
-    union select _file_id from raw.finance__budget
-     where _replaced_at is null and fiscal_year = %(fy)s
-    union select _file_id from raw.finance__forecast
-     where _replaced_at is null and fiscal_year = %(fy)s and period <= %(p)s
-    union select _file_id from raw.reference__directorates where _replaced_at is null
-    union select _file_id from raw.reference__services where _replaced_at is null
-    union select _file_id from raw.reference__cost_centres where _replaced_at is null
-    union select _file_id from raw.reference__accounts where _replaced_at is null
-"""
-
 WHERE = "where fiscal_year = %(fy)s and period = %(p)s"
 DIRECTORATE_ORDER = (f"{UNMAPPED_LAST.format(col='directorate_code')}, directorate_name, "
                      "directorate_code")
 SERVICE_ORDER = (f"{DIRECTORATE_ORDER}, {UNMAPPED_LAST.format(col='service_code')}, "
                  "service_name, service_code")
-
-
-def not_available(feeds: tuple[str, ...]) -> dict[str, Any]:
-    return {"available": False, "waiting_for": list(feeds)}
 
 
 def build(conn: psycopg.Connection, month: FiscalPeriod) -> tuple[dict, dict]:

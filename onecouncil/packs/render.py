@@ -131,38 +131,3 @@ def render(pack: str, *, title: str, public: bool, template: str, period: Fiscal
         written.append(atomic_write(folder / name, data))
     return written
 
-
-# ---------------------------------------------------------------- migration
-# Removed once every pack reads its thresholds from reports.pack_thresholds
-# (onecouncil.packs.thresholds): the YAML reading below is the second reader of dbt's
-# vars that the report models retire.
-
-from decimal import Decimal  # noqa: E402
-
-DEFAULT_THRESHOLDS: dict[str, Any] = {
-    "rag_amber_above_pct": Decimal("0.5"),
-    "rag_red_above_pct": Decimal("2"),
-    "zero_budget_red_above": Decimal("10000"),
-    "forecast_deadline_days": 10,
-    "transparency_threshold": Decimal("500"),
-    "council_name": "Milton Keynes City Council",
-}
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt" / "dbt_project.yml"
-
-
-def thresholds() -> dict[str, Any]:
-    values = dict(DEFAULT_THRESHOLDS)
-    if DBT_PROJECT.exists():
-        import yaml
-
-        data = yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8")) or {}
-        for key, value in (data.get("vars") or {}).items():
-            if key in values and value is not None:
-                values[key] = Decimal(str(value)) if isinstance(values[key], Decimal) else value
-    from onecouncil import settings as _settings
-
-    values["council_name"] = _settings.load().council_name
-    return values
-
-
-thousands, pounds, percent = formatting.thousands, formatting.pounds, formatting.percent

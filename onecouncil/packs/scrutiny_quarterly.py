@@ -25,14 +25,12 @@ from typing import Any
 import psycopg
 
 from onecouncil.calendar import FiscalPeriod, FiscalQuarter
-from onecouncil.packs import charts, disclosure, formatting, lineage, thresholds, visibility
+from onecouncil.packs import charts, disclosure, formatting, lineage, thresholds
 from onecouncil.packs.indicators import INDICATOR_COLUMNS, NO_TARGET, shown_indicator
-from onecouncil.packs.rows import fetch
+from onecouncil.packs.rows import report_rows
+from onecouncil.packs.sections import not_available
 
 NAME = "scrutiny-quarterly"
-TITLE = "Scrutiny committee quarterly report"
-PUBLIC = True
-TEMPLATE = "scrutiny-quarterly.html"
 
 # The ratings the pack names, worst first (rpt_scrutiny__projects_by_rag's order).
 PROJECT_RAGS = ("Red", "Amber/Red", "Amber/Green", "Green")
@@ -69,14 +67,12 @@ TRAINING_COLUMNS = "completed_on_time, not_completed_on_time, due, completion_ra
 
 
 def _unavailable(section: str, **empty: Any) -> dict[str, Any]:
-    return {"available": False, **empty, "waiting_for": WAITING_FOR[section]}
+    return not_available(WAITING_FOR[section], **empty)
 
 
 def _read(conn: psycopg.Connection, columns: str, model: str, key: dict[str, Any],
           order: str = "sort_order") -> list[dict[str, Any]]:
-    """A report model's rows for the quarter, in the model's order, public rows only."""
-    return visibility.public_only(fetch(
-        conn, f"select {columns} from reports.{model} {KEY} order by {order}", key))
+    return report_rows(conn, columns, model, KEY, key, order)
 
 
 # ---------------------------------------------------------------- sections

@@ -21,12 +21,10 @@ from onecouncil.calendar import FiscalPeriod
 from onecouncil.packs import disclosure
 from onecouncil.packs.lineage import sources
 from onecouncil.packs.rows import fetch
+from onecouncil.packs.sections import not_available
 from onecouncil.packs.thresholds import pick, thresholds
 
 NAME = "transparency-spend"
-TITLE = "Council spending over £500"
-PUBLIC = True
-TEMPLATE = "transparency-spend.html"
 MARTS = ("marts.transparency_spend",)
 REDACTED = "Redacted personal data"
 CSV_NAME = f"{NAME}.csv"
@@ -92,8 +90,8 @@ def service_area_table(rows: list[dict[str, Any]]) -> dict[str, Any]:
     row last) with disclosure control on the counts, and the month's headline figures."""
     total = [r for r in rows if r["is_total"]]
     if not total:
-        return {"available": False, "waiting_for": list(FEEDS), "payments_published": 0,
-                "total_amount": None, "by_service_area": [], "by_service_area_total": None}
+        return not_available(FEEDS, payments_published=0, total_amount=None,
+                             by_service_area=[], by_service_area_total=None)
     grid = [r for r in rows if not r["is_total"]] + total
     # Only payments to individuals count people; the others may be hidden to protect them.
     # The total row is the grid's last row and column, so it is protected the same way.

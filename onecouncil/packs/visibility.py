@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-NOT_PUBLIC = (("is_public", False),)
 RESTRICTED = ("restricted", "is_restricted")
 
 

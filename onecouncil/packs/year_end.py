@@ -22,14 +22,12 @@ from typing import Any
 import psycopg
 
 from onecouncil.calendar import FiscalYear
-from onecouncil.packs import disclosure, lineage, thresholds, visibility
+from onecouncil.packs import disclosure, lineage, thresholds
 from onecouncil.packs.indicators import INDICATOR_COLUMNS, NO_TARGET, RAGS, shown_indicator
-from onecouncil.packs.rows import fetch
+from onecouncil.packs.rows import report_rows
+from onecouncil.packs.sections import not_available
 
 NAME = "year-end"
-TITLE = "Year-end summary of achievements"
-PUBLIC = True
-TEMPLATE = "year-end.html"
 
 # The landing feeds (contracts/sources.md) each part waits for when it has no rows.
 WAITING_FOR = {
@@ -45,14 +43,12 @@ FINANCE_COLUMNS = ("current_budget, actual_ytd, forecast_outturn, variance, vari
 
 
 def _unavailable(part: str, **empty: Any) -> dict[str, Any]:
-    return {"available": False, **empty, "waiting_for": WAITING_FOR[part]}
+    return not_available(WAITING_FOR[part], **empty)
 
 
 def _read(conn: psycopg.Connection, columns: str, model: str, key: dict[str, Any],
           order: str = "sort_order") -> list[dict[str, Any]]:
-    """A report model's rows for the year, in the model's order, public rows only."""
-    return visibility.public_only(fetch(
-        conn, f"select {columns} from reports.{model} {KEY} order by {order}", key))
+    return report_rows(conn, columns, model, KEY, key, order)
 
 
 def _actions(conn, key) -> dict[str, Any]:

@@ -11,9 +11,7 @@ calls `rebuild_reports(conn)`.
 from __future__ import annotations
 
 import hashlib
-import json
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from conftest import fill_marts, fill_ops
@@ -302,35 +300,10 @@ def fill_risk(c) -> None:
                    False, movement, prev, RISK_SHAS[snap], True))
 
 
-def _other_marts_made_empty(c) -> None:
-    """Every mart the report layer reads that no fixture of this session made, empty.
-
-    report_models.build creates every pack's report models, so the marts of the other
-    packs must exist for the Cabinet tests too: each is made empty here with the columns
-    its dbt contract gives (the manifest dbt compiled for report_models).
-    """
-    import report_models
-
-    from onecouncil import settings as _settings
-
-    report_models.compiled()
-    manifest = json.loads((Path(_settings.load().home) / "dbt" / "target"
-                           / "manifest.json").read_text())
-    for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or node["schema"] != "marts" or not node["columns"]:
-            continue
-        relation = f"marts.{node['alias']}"
-        if c.execute("select to_regclass(%s) is null", (relation,)).fetchone()[0]:
-            columns = ", ".join(f'"{name}" {col["data_type"]}'
-                                for name, col in node["columns"].items())
-            c.execute(f"create table {relation} ({columns})")
-
-
 def rebuild_reports(c) -> None:
     """(Re)build the report models over the marts as they are now."""
     import report_models
 
-    _other_marts_made_empty(c)
     report_models.build(c)
 
 

@@ -390,29 +390,6 @@ def test_no_axe_violations(browser, audit_marts, request, tmp_path, verdict_name
         page.close()
 
 
-def test_pack_module_is_thin():
-    """build() reads report rows with plain selects: no aggregation, no rule in SQL, no
-    raw or ops, no catalogue lookup, and no other pack module imported."""
-    import ast
-    import inspect
-
-    from onecouncil.packs import audit_committee as mod
-
-    sql = [v for k, v in vars(mod).items()
-           if isinstance(v, str) and k not in ("__doc__", "__file__")]
-    code = "\n".join([inspect.getsource(mod), *sql]).lower()
-    for word in ("raw.", "ops.", "information_schema", "to_regclass", "group by", "count(",
-                 "sum(", "max(", "min(", "distinct", "case when", " over (", "union",
-                 "array_position", "lookuperror"):
-        assert word not in code, word
-    packs = {"cabinet_quarterly", "finance_outturn", "scrutiny_quarterly",
-             "transparency_spend", "year_end", "risk_bands", "render"}
-    for node in ast.walk(ast.parse(inspect.getsource(mod))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names = {node.module.rsplit(".", 1)[-1], *(a.name for a in node.names)}
-            assert not names & packs, node.module
-
-
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium not installed")
 def test_no_axe_violations_when_nothing_is_available(browser, conn, final_verdict,  # noqa: F811
                                                      tmp_path):

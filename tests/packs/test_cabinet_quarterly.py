@@ -4,7 +4,6 @@ count below is worked out by hand from those rows."""
 
 from __future__ import annotations
 
-import ast
 import html as html_lib
 import json
 import re
@@ -37,7 +36,7 @@ from conftest import BUDGET_SHA, LEDGER_SHA
 from test_accessibility import _axe, browser  # noqa: F401
 
 from onecouncil.calendar import FiscalQuarter, FiscalYear
-from onecouncil.packs import PACKS, cabinet_quarterly, render_pack
+from onecouncil.packs import PACKS, render_pack
 from onecouncil.packs.cabinet_quarterly import build
 from onecouncil.packs.rows import fetch
 
@@ -469,23 +468,3 @@ def test_no_code_shows_through(cabinet_risk, final_verdict, tmp_path):
     # with every feed in, the JSON has no not-yet-available parts (as before the models)
     assert "indicators" not in doc["figures"] and "actions" not in doc["figures"]
     assert "waiting_for" not in json.dumps(doc)
-
-
-def test_the_pack_module_is_thin():
-    """No aggregation, business rule, raw table or other pack in the Cabinet module: its
-    SQL only selects report rows (and the unmapped lines of the finance mart)."""
-    tree = ast.parse(open(cabinet_quarterly.__file__, encoding="utf-8").read())
-    docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
-    sql = " ".join(n.value.lower() for n in ast.walk(tree)
-                   if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                   and id(n) not in docstrings)
-    assert "from reports.rpt_cabinet__indicators" in sql  # the strings were found
-    for banned in ("group by", "count(", "sum(", "max(", "min(", "distinct", "case when",
-                   " over (", "union", "raw.", "information_schema", "to_regclass", "ops."):
-        assert banned not in sql, banned
-    packs = {"finance_outturn", "transparency_spend", "audit_committee", "scrutiny_quarterly",
-             "year_end", "risk_bands", "render"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            assert not set(node.module.split(".")) & packs, node.module
-            assert not {a.name for a in node.names} & packs, node.module
