@@ -1,73 +1,22 @@
 -- Indicators counted by RAG per directorate (contracts/packs.md, Cabinet): one row per
 -- line of the pack's table, directorates by name (ignoring case), then the
 -- 'All indicators' total line. Each indicator the pack lists for the quarter
--- (rpt_cabinet__indicators) is counted once, by its RAG for the quarter.
+-- (rpt_cabinet__indicators) is counted once, by its RAG for the quarter. A row whose
+-- directorate is not in the reference data is still counted, on a line of its own
+-- before the total; ties of names that differ only in case keep the order the pack
+-- lists them in.
 
-with indicators as (
-
-    select * from {{ ref('rpt_cabinet__indicators') }}
-
-),
-
-lines as (
-
-    select
-        fiscal_year,
-        quarter,
-        -- a row whose directorate is not in the reference data is still counted, last
-        coalesce(directorate_name, 'Directorate not known') as name,
-        directorate_name is null as is_unknown,
-        count(*) filter (where rag = 'Red')::integer as red,
-        count(*) filter (where rag = 'Amber')::integer as amber,
-        count(*) filter (where rag = 'Green')::integer as green,
-        count(*) filter (where rag = 'Data only')::integer as data_only,
-        count(*) filter (where rag = 'Not returned')::integer as not_returned,
-        count(*)::integer as total,
-        -- ties of names that differ only in case keep the order the pack lists them in
-        min(sort_order) as first_listed
-    from indicators
-    group by fiscal_year, quarter, directorate_name
-
-),
-
-ordered as (
-
-    select
-        *,
-        row_number() over (
-            partition by fiscal_year, quarter
-            order by is_unknown, lower(name) collate "C", first_listed
-        )::integer as sort_order
-    from lines
-
-),
-
-total as (
-
-    select
-        fiscal_year,
-        quarter,
-        'All indicators'::text as name,
-        sum(red)::integer as red,
-        sum(amber)::integer as amber,
-        sum(green)::integer as green,
-        sum(data_only)::integer as data_only,
-        sum(not_returned)::integer as not_returned,
-        sum(total)::integer as total,
-        (count(*) + 1)::integer as sort_order
-    from lines
-    group by fiscal_year, quarter
-
-)
-
-select
-    fiscal_year, quarter, name, false as is_total,
-    red, amber, green, data_only, not_returned, total, sort_order
-from ordered
-
-union all
-
-select
-    fiscal_year, quarter, name, true as is_total,
-    red, amber, green, data_only, not_returned, total, sort_order
-from total
+{{ counts_per_line_with_total(
+    rows=ref('rpt_cabinet__indicators'),
+    group_by='directorate_name',
+    name="coalesce(directorate_name, 'Directorate not known')",
+    name_column='name',
+    line_columns={
+        'is_unknown': 'directorate_name is null',
+        'first_listed': 'min(sort_order)',
+    },
+    order_by='is_unknown, lower(name) collate "C", first_listed',
+    counted='rag',
+    categories=indicator_rags(),
+    total_name='All indicators',
+) }}

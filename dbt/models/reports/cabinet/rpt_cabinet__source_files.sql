@@ -7,13 +7,11 @@
 --   * the open corporate risks of the register it reads (rpt_cabinet__open_risks);
 --   * every current indicator-definition file (names, targets and polarity come from
 --     them), whatever the quarter;
---   * when the finance summary is there (rpt_cabinet__finance_summary has its council
---     line), the finance files the outturn at the quarter's last period rests on: the
---     year's ledger up to that period, its budget, its forecasts up to that period and
---     the current reference data.
--- The rows' files are found by their SHA-256 among the loaded files; the definitions,
--- finance and reference files by the staging models' current rows. pack_sources joins
--- these to ops.files.
+--   * when the finance summary is there, the finance-outturn pack's files at the
+--     quarter's last period (rpt_finance__source_files: the outturn there rests on the
+--     same files).
+-- The rows' files are found by their SHA-256 among the loaded files; the definitions
+-- files by the staging model's current rows. pack_sources joins these to ops.files.
 
 with quarters as (
 
@@ -88,61 +86,14 @@ definition_files as (
 
 ),
 
-finance_quarters as (
-
-    select q.fiscal_year, q.quarter, q.period
-    from quarters as q
-    join {{ ref('rpt_cabinet__finance_summary') }} as s
-        on s.fiscal_year = q.fiscal_year and s.quarter = q.quarter and s.is_total
-
-),
-
-finance_year_files as (
-
-    -- a fiscal year's files, with the earliest period of their current rows (0 for the
-    -- budget, which holds no period): a file counts from that period on
-    select fiscal_year, min(period) as period, file_id
-    from {{ ref('stg_finance__ledger') }}
-    group by fiscal_year, file_id
-
-    union all
-
-    select fiscal_year, 0 as period, file_id
-    from {{ ref('stg_finance__budget') }}
-    group by fiscal_year, file_id
-
-    union all
-
-    select fiscal_year, min(period) as period, file_id
-    from {{ ref('stg_finance__forecast') }}
-    group by fiscal_year, file_id
-
-),
-
-reference_files as (
-
-    select file_id from {{ ref('stg_reference__directorates') }} where replaced_at is null
-    union
-    select file_id from {{ ref('stg_reference__services') }} where replaced_at is null
-    union
-    select file_id from {{ ref('stg_reference__cost_centres') }} where replaced_at is null
-    union
-    select file_id from {{ ref('stg_reference__accounts') }} where replaced_at is null
-
-),
-
 finance_files as (
 
+    -- The finance lineage has rows only for a period with a council outturn row, which is
+    -- exactly when rpt_cabinet__finance_summary has its council (total) line.
     select q.fiscal_year, q.quarter, f.file_id
-    from finance_quarters as q
-    join finance_year_files as f
-        on f.fiscal_year = q.fiscal_year and f.period <= q.period
-
-    union
-
-    select q.fiscal_year, q.quarter, r.file_id
-    from finance_quarters as q
-    cross join reference_files as r
+    from quarters as q
+    join {{ ref('rpt_finance__source_files') }} as f
+        on f.fiscal_year = q.fiscal_year and f.period = {{ period_label('q.period') }}
 
 ),
 

@@ -67,6 +67,6 @@ select
     'finance-outturn'::text as pack,
     fiscal_year::text as fiscal_year,
     -- the pack's folder label: P01..P13
-    ('P' || lpad(period::text, 2, '0'))::text as period,
+    {{ period_label('period') }}::text as period,
     file_id::bigint as file_id
 from files

@@ -15,24 +15,11 @@ quarters as (
     from {{ ref('int_calendar__fiscal_quarters') }} as q
     where exists (select 1 from {{ ref('consultation_compliance') }})
 
-),
-
-statuses as (
-
-    select * from (values
-        ('compliant', 1), ('too short', 2), ('statutory', 3)
-    ) as s (status, sort_order)
-
 )
 
-select
-    q.fiscal_year::text as fiscal_year,
-    q.quarter::int as quarter,
-    s.status::text as status,
-    count(c.consultation_id)::int as consultations,
-    s.sort_order::int as sort_order
-from quarters as q
-cross join statuses as s
-left join consultations as c
-    on c.fiscal_year = q.fiscal_year and c.quarter = q.quarter and c.status = s.status
-group by q.fiscal_year, q.quarter, s.status, s.sort_order
+{{ counts_per_category(
+    keys='quarters', key_columns=['fiscal_year', 'quarter'],
+    rows='consultations', category_column='status',
+    categories=['compliant', 'too short', 'statutory'],
+    counted='consultation_id', count_as='consultations',
+) }}

@@ -53,17 +53,8 @@ select
     greatest(coalesce(assigned_due, 0) - coalesce(completed_on_time, 0), 0)::int
         as not_completed_on_time,
     assigned_due::int as due,
-    -- completed on time as a % of due, to 0.1 and half to even (as the pack has always
-    -- rounded it: 1 of 16 is 6.2%); empty when nobody is due
-    case when assigned_due > 0 and completed_on_time is not null then
-        round(((completed_on_time::bigint * 1000 / assigned_due)
-               + case
-                     when 2 * ((completed_on_time::bigint * 1000) % assigned_due) > assigned_due then 1
-                     when 2 * ((completed_on_time::bigint * 1000) % assigned_due) = assigned_due
-                         then (completed_on_time::bigint * 1000 / assigned_due) % 2
-                     else 0
-                 end)::numeric / 10, 1)
-    end::numeric as completion_rate,
+    -- completed on time as a % of due, to 0.1 and half to even; empty when nobody is due
+    {{ percent_half_even('completed_on_time', 'assigned_due') }}::numeric as completion_rate,
     row_number() over (
         partition by fiscal_year, quarter
         order by lower(directorate_name) collate "C", directorate_code collate "C",

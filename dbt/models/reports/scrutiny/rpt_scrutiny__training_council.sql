@@ -29,15 +29,6 @@ select
     completed_on_time::int as completed_on_time,
     not_completed_on_time::int as not_completed_on_time,
     due::int as due,
-    -- completed on time as a % of due, to 0.1 and half to even (as the pack has always
-    -- rounded it: 1 of 16 is 6.2%); empty when nobody is due
-    case when due > 0 and completed_on_time is not null then
-        round(((completed_on_time::bigint * 1000 / due)
-               + case
-                     when 2 * ((completed_on_time::bigint * 1000) % due) > due then 1
-                     when 2 * ((completed_on_time::bigint * 1000) % due) = due
-                         then (completed_on_time::bigint * 1000 / due) % 2
-                     else 0
-                 end)::numeric / 10, 1)
-    end::numeric as completion_rate
+    -- completed on time as a % of due, to 0.1 and half to even; empty when nobody is due
+    {{ percent_half_even('completed_on_time', 'due') }}::numeric as completion_rate
 from council

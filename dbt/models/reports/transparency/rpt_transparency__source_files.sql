@@ -19,7 +19,7 @@ select distinct
     'transparency-spend'::text as pack,
     m.fiscal_year::text as fiscal_year,
     -- the pack's folder label: P01..P13
-    ('P' || lpad(m.period::text, 2, '0'))::text as period,
+    {{ period_label('m.period') }}::text as period,
     f.file_id::bigint as file_id
 from months as m
 join files as f on f.sha256 = m.sha256

@@ -12,22 +12,11 @@ years as (
 
     select distinct fiscal_year from indicators
 
-),
-
-ratings as (
-
-    select * from (values
-        ('Red', 1), ('Amber', 2), ('Green', 3), ('Data only', 4), ('Not returned', 5)
-    ) as r (rag, sort_order)
-
 )
 
-select
-    y.fiscal_year::text as fiscal_year,
-    r.rag::text as rag,
-    count(i.indicator_id)::int as indicators,
-    r.sort_order::int as sort_order
-from years as y
-cross join ratings as r
-left join indicators as i on i.fiscal_year = y.fiscal_year and i.rag = r.rag
-group by y.fiscal_year, r.rag, r.sort_order
+{{ counts_per_category(
+    keys='years', key_columns=['fiscal_year'],
+    rows='indicators', category_column='rag',
+    categories=indicator_rags(),
+    counted='indicator_id', count_as='indicators',
+) }}
