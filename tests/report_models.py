@@ -27,9 +27,10 @@ class Node:
 
 
 _compiled: list[Node] | None = None
-# Marts (and other models outside SELECT) the report models read: relation -> columns
-# with their contracted data types, to stand in as empty tables when a test made none.
-_upstream: dict[str, list[tuple[str, str]]] = {}
+# Marts (and other models outside SELECT) each selected model reads: node -> {relation:
+# columns with their contracted data types}, to stand in as empty tables when a test
+# made none.
+_upstream: dict[str, dict[str, list[tuple[str, str]]]] = {}
 
 
 def compiled() -> list[Node]:
@@ -57,7 +58,8 @@ def compiled() -> list[Node]:
             for parent in n["depends_on"]["nodes"]:
                 up = manifest["nodes"].get(parent)
                 if up and parent not in selected and up["resource_type"] == "model":
-                    _upstream[f'"{up["schema"]}"."{up["alias"]}"'] = [
+                    _upstream.setdefault(n["unique_id"], {})[
+                        f'"{up["schema"]}"."{up["alias"]}"'] = [
                         (c["name"], c.get("data_type") or "text")
                         for c in up["columns"].values()]
         ordered: list[Node] = []
@@ -95,7 +97,8 @@ def build(conn, layers: tuple[str, ...] = ("staging", "intermediate/calendar", "
             conn.execute(f"drop {'view' if kind[0] == 'v' else 'table'} {node.relation} cascade")
     # A mart a test did not make is an empty mart (its contracted columns), as in a
     # warehouse whose feeds have not delivered yet.
-    for relation, columns in sorted(_upstream.items()):
+    upstream = {rel: cols for n in nodes for rel, cols in _upstream.get(n.unique_id, {}).items()}
+    for relation, columns in sorted(upstream.items()):
         if conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is None:
             conn.execute(f"create schema if not exists {relation.split('.')[0]}")
             cols = ", ".join(f'"{c}" {t}' for c, t in columns)

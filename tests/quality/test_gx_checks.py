@@ -96,7 +96,8 @@ def clean(conn):
     import report_models
 
     fill_clean(conn)
-    report_models.build(conn, layers=("staging",))  # the suites read staging, not raw
+    # the suites read staging (not raw) and the thresholds dbt rendered
+    report_models.build(conn, layers=("staging", "reports/pack_thresholds"))
     conn.execute("insert into ops.runs (run_id, dag_id, period) values"
                  " ('t-clean', 'transform', '2025-26-P02'), ('t-9m', 'transform', '2025-26-P02'),"
                  " ('t-purple', 'transform', '2025-26-P02'), ('t-dbt', 'transform', '2025-26-P02')")
@@ -177,8 +178,8 @@ def test_a_person_in_the_transparency_publication_blocks(clean, settings):
                                        build_docs=False))
     assert got["transparency_spend: No supplier name looks like a person's name"].failing_rows == 2
     assert got["transparency_spend: Every published payment has a supplier name"].status == "fail"
-    assert got["transparency_spend: Every published payment is £500 or more either way"
-               ].failing_rows == 1
+    assert got["transparency_spend: Every published payment is at least the publication "
+               "threshold (transparency_threshold) either way"].failing_rows == 1
     assert {r.severity for r in got.values()} == {"blocking"}
 
 
@@ -204,3 +205,17 @@ def test_missing_dbt_artifacts_block(clean, settings, tmp_path):
     got = check_run(clean, settings, "t-dbt", tmp_path, gx_suites=["raw_ledger"],
                     build_docs=False)
     assert [r.check_name for r in got.blocking_failures] == ["dbt artifacts"]
+
+
+def test_the_publication_threshold_is_the_one_dbt_rendered(clean, settings):
+    """The check reads reports.pack_thresholds, as the packs do: a council that publishes
+    from £250 has a £300 payment pass and a £200 one fail."""
+    clean.execute("update reports.pack_thresholds set value = '250'"
+                  " where name = 'transparency_threshold'")
+    clean.execute("insert into marts.transparency_spend (supplier_name, amount) values"
+                  " ('Acme Ltd', 300), ('Acme Ltd', -200)")
+    got = by_name(gx_checks.run_suites(settings, "t-threshold", suites=["transparency_spend"],
+                                       build_docs=False))
+    check = got["transparency_spend: Every published payment is at least the publication "
+                "threshold (transparency_threshold) either way"]
+    assert (check.status, check.failing_rows) == ("fail", 1)
