@@ -197,3 +197,17 @@ def test_money_already_spent_is_never_forecast_as_zero(db, built):
     defaulted = _rows(db, "select count(*) from marts.finance_outturn "
                           "where forecast_basis = 'defaulted to actuals'")
     assert defaulted[0][0] > 0, "the broken P12 lines should be forecast at their actuals"
+
+
+def test_onecouncil_docs_shows_each_pack_as_an_exposure_with_its_lineage(built, settings):
+    from onecouncil.packs.declarations import DECLARATIONS
+    from onecouncil.transform.docs import build_docs
+
+    page = build_docs(settings)
+    assert page == settings.home / "docs" / "index.html"
+    text = page.read_text(encoding="utf-8")  # the static page carries dbt's manifest
+    for declaration in DECLARATIONS:
+        uid = f"exposure.onecouncil.{declaration.name.replace('-', '_')}"
+        assert uid in text, f"{uid} is not in the docs"
+    assert "model.onecouncil.rpt_cabinet__risk_heat_map" in text
+    assert "model.onecouncil.pack_sources" in text

@@ -1,0 +1,197 @@
+"""End to end over every pack: simulated files -> `onecouncil run` -> every pack's files.
+
+Three warehouses, one after the other: every feed (one month, one quarter and the year
+of every pack), only the indicator files, and only the risk and audit files. The packs
+of the first must show only figures the warehouse holds and no trace of the code
+(`None`, `nan`, `True`); the other two must render every quarterly pack, quickly, with
+the sections whose feeds have not arrived saying so.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+
+from onecouncil.calendar import FiscalPeriod
+
+ONECOUNCIL = str(Path(sys.executable).with_name("onecouncil"))
+PERIOD, QUARTER, YEAR = "2025-26-P03", "2025-26-Q1", "2025-26"
+FOLDERS = {"monthly": "P03", "quarterly": "Q1", "annual": "year"}
+# Words a reader should never meet where a figure or a word belongs. "None:" opens a
+# sentence in the templates ("None: every line matched"), so it is allowed.
+LEAK = re.compile(r"\b(?:None(?!:)|True|False|nan|NaN|null|undefined)\b")
+NOT_YET = "not yet available"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([ONECOUNCIL, *args], env=dict(os.environ), capture_output=True,
+                          text=True, timeout=900)
+
+
+def fresh_warehouse() -> None:
+    """Empty ops and raw, and drop the incremental mart, so only this run's files count."""
+    from onecouncil.feeds import FEEDS
+    from onecouncil.warehouse import connect
+
+    with connect(autocommit=True) as c:
+        tables = ["ops.check_results", "ops.quarantine", "ops.files", "ops.runs"]
+        tables += [f"raw.{f.table}" for f in FEEDS]
+        c.execute(f"truncate {', '.join(tables)} restart identity cascade")
+        c.execute("drop table if exists marts.contact_daily cascade")
+
+
+def subset(landing: Path, to: Path, folders: tuple[str, ...]) -> Path:
+    for folder in folders:
+        shutil.copytree(landing / folder, to / folder)
+    return to
+
+
+@pytest.fixture(scope="module")
+def simulated(warehouse, tmp_path_factory) -> Path:
+    """The simulated files, kept aside: ingestion moves what it loads out of landing."""
+    from onecouncil.simulate import simulate
+
+    root = tmp_path_factory.mktemp("packs-e2e")
+    simulate(root / "simulated", FiscalPeriod.parse(PERIOD), scale=0.03, seed=11)
+    return root
+
+
+@pytest.fixture(scope="module")
+def every_pack(simulated):
+    fresh_warehouse()
+    output = simulated / "packs"
+    landing = shutil.copytree(simulated / "simulated", simulated / "landing")
+    done = run_cli("run", "--landing", str(landing), "--period", PERIOD,
+                   "--quarter", QUARTER, "--year", YEAR, "--output", str(output))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    from onecouncil.packs import PACKS
+
+    folders = {name: output / "2025-26" / FOLDERS[spec.cadence] for name, spec in PACKS.items()}
+    for name, folder in folders.items():
+        assert (folder / f"{name}.json").exists(), f"{name} was not rendered"
+    return folders
+
+
+def visible_text(path: Path) -> str:
+    """What a reader sees: the HTML's text, a CSV as it is, the PDF's text if we can."""
+    data = path.read_text(encoding="utf-8", errors="replace") if path.suffix != ".pdf" else ""
+    if path.suffix == ".html":
+        data = re.sub(r"(?s)<(style|script)\b.*?</\1>", " ", data)
+        data = html.unescape(re.sub(r"<[^>]+>", " ", data))
+    if path.suffix == ".pdf":
+        if not shutil.which("pdftotext"):
+            return ""
+        data = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                              text=True).stdout
+    return data
+
+
+def test_no_pack_shows_the_code_through(every_pack):
+    leaks = {}
+    for name, folder in every_pack.items():
+        for path in sorted(folder.glob(f"{name}.*")):
+            if path.suffix in (".html", ".csv", ".pdf"):
+                found = LEAK.findall(visible_text(path))
+                if found:
+                    leaks[path.name] = sorted(set(found))
+    assert leaks == {}
+
+
+def _numbers(value, path=()):
+    """Every number in a pack's figures, with where it sits: ints and decimal strings."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _numbers(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _numbers(v, (*path, i))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield path, Decimal(value)
+    elif isinstance(value, str) and re.fullmatch(r"-?\d[\d,]*(\.\d+)?", value):
+        try:
+            yield path, Decimal(value.replace(",", ""))
+        except InvalidOperation:
+            pass
+
+
+# Numbers a pack holds that are not figures of the data: the disclosure rule's
+# threshold, the period's own key, and positions.
+NOT_FIGURES = {"threshold", "quarter", "period", "likelihood", "impact", "score", "rows"}
+
+
+def _warehouse_numbers(conn, relations: list[str]) -> set[Decimal]:
+    values: set[Decimal] = set()
+    for relation in relations:
+        schema = "reports" if relation.startswith(("rpt_", "pack_")) else "marts"
+        with conn.cursor() as cur:
+            cur.execute(f"select * from {schema}.{relation}")
+            for row in cur:
+                for v in row:
+                    if isinstance(v, bool) or v is None:
+                        continue
+                    if isinstance(v, int | Decimal):
+                        values.add(Decimal(v).normalize())
+                    elif isinstance(v, str) and re.fullmatch(r"-?\d+(\.\d+)?", v):
+                        values.add(Decimal(v).normalize())  # codes such as account 49990
+    return values
+
+
+def test_every_figure_is_a_value_of_the_warehouse(every_pack):
+    """Each number in a pack's JSON is a value of a report model or mart the pack reads:
+    nothing is worked out in Python on the way (formatting aside)."""
+    from onecouncil.packs.declarations import BY_NAME
+    from onecouncil.packs.exposures import relations_read
+    from onecouncil.warehouse import connect
+
+    missing = {}
+    with connect() as conn:
+        for name, folder in every_pack.items():
+            doc = json.loads((folder / f"{name}.json").read_text())
+            known = _warehouse_numbers(conn, relations_read(BY_NAME[name]))
+            for path, number in _numbers(doc["figures"]):
+                if set(map(str, path)) & NOT_FIGURES:
+                    continue
+                if number.normalize() not in known:
+                    missing.setdefault(name, []).append(("/".join(map(str, path)), str(number)))
+    assert missing == {}, json.dumps(missing, indent=1)[:4000]
+
+
+@pytest.mark.parametrize("folders, incomplete", [
+    (("performance",), ("cabinet-quarterly", "scrutiny-quarterly", "audit-committee")),
+    (("risk", "audit"), ("cabinet-quarterly", "scrutiny-quarterly")),
+])
+def test_a_quarter_with_some_feeds_renders_every_quarterly_pack(simulated, tmp_path, folders,
+                                                                 incomplete):
+    fresh_warehouse()
+    landing = subset(simulated / "simulated", tmp_path / "landing", folders)
+    started = time.monotonic()
+    done = run_cli("run", "--landing", str(landing), "--quarter", QUARTER,
+                   "--output", str(tmp_path / "packs"))
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # no retry delay: a five-minute sleep would show here
+    assert elapsed < 240, f"the run took {elapsed:.0f}s"
+    from onecouncil.packs.declarations import QUARTERLY, of_cadence
+
+    folder = tmp_path / "packs" / "2025-26" / "Q1"
+    for declaration in of_cadence(QUARTERLY):
+        page = visible_text(folder / f"{declaration.name}.html")
+        doc = json.loads((folder / f"{declaration.name}.json").read_text())
+        if declaration.name not in incomplete:
+            continue
+        assert NOT_YET in page.lower(), f"{declaration.name} says nothing is missing"
+        waits = re.findall(r'"waiting_for": \[([^\]]*)\]', json.dumps(doc["figures"]))
+        named = {f for w in waits for f in re.findall(r'"([a-z]+/[a-z_]+)"', w)}
+        assert named, f"{declaration.name} does not name the feeds it waits for"
+        assert not any(f.split("/")[0] in folders for f in named), \
+            f"{declaration.name} waits for a feed that was loaded: {sorted(named)}"
