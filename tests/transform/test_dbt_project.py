@@ -1,8 +1,9 @@
 """The dbt project against a real warehouse: a small simulated quarter, built once.
 
-One `dbt build` (models, data tests, unit tests) per module, then a second to show the
-marts rebuild identically. Every assertion compares the marts with the raw data or
-with the column spec in docs/finance-marts.md, never with constants copied from SQL.
+One `dbt build` (models, data tests, unit tests) per module, then a second `dbt run` of
+the models (not the reports) to show the marts rebuild identically. Every assertion
+compares the marts with the raw data or with the column spec in docs/finance-marts.md,
+never with constants copied from SQL.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def built(warehouse, settings, tmp_path_factory):
 
         first = run_dbt(["build"], settings)
         snapshot_first = _mart_contents(conn)
-        second = run_dbt(["build"], settings)
+        # the models again (tests ran in the first build): the marts must come out the same
+        second = run_dbt(["run", "--exclude", "path:models/reports"], settings)
         snapshot_second = _mart_contents(conn)
         yield {"first": first, "second": second, "known_cc": known_cc,
                "snapshots": (snapshot_first, snapshot_second)}
@@ -187,8 +189,8 @@ def test_money_already_spent_is_never_forecast_as_zero(db, built):
     actual year to date (`defaulted to actuals`); the broken ledger lines of P12 are such
     spend, in the UNMAPPED line."""
     zero = _rows(db, "select fiscal_year, period, cost_centre from marts.finance_outturn "
-                     "where forecast_basis like 'defaulted%' and forecast_outturn = 0 "
-                     "and actual_ytd <> 0")
+                     "where forecast_basis in ('defaulted to budget', 'defaulted to actuals') "
+                     "and forecast_outturn = 0 and actual_ytd <> 0")
     assert zero == []
     cc_level = _rows(db, "select count(*) from marts.finance_outturn "
                          "where forecast_basis = 'defaulted to actuals' and not is_unmapped "
