@@ -10,9 +10,7 @@ changes a mart afterwards calls `rebuild_reports(conn)`.
 from __future__ import annotations
 
 import hashlib
-import re
 from decimal import Decimal as D
-from html import unescape
 
 import pytest
 from cabinet_fixtures import fill_cabinet_ops, fill_finance_p06, fill_indicators, fill_risk
@@ -260,15 +258,3 @@ def year_end_marts_fixture(services_marts):
     return services_marts
 
 
-# Python's words for nothing, true and false: never in the text a reader sees. "None:"
-# starting a sentence is English ("None: every row of these files was loaded.").
-CODE_WORDS = re.compile(r"\b(?:None(?!:)|nan|NaN|True|False)\b")
-
-
-def leaks(html: str) -> list[str]:
-    """The code words in the text of a rendered pack (tags, styles and scripts left out),
-    each with a little of the text around it."""
-    text = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
-    text = unescape(re.sub(r"<[^>]+>", " ", text))
-    return [text[max(0, m.start() - 40):m.end() + 40].strip()
-            for m in CODE_WORDS.finditer(text)]

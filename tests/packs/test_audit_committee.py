@@ -23,6 +23,7 @@ from audit_fixtures import (  # noqa: F401
     fill_indicators_only,
     fill_risk_only,
 )
+from leaks import leaks
 from conftest import FY
 from test_accessibility import CHROMIUM, _axe, browser  # noqa: F401
 
@@ -37,7 +38,6 @@ SECTIONS = {"heat-map": "risk/register", "register": "risk/register",
             "implementation": "audit/recommendations"}
 # What a reader must never see where words are expected (brief: nothing of the code
 # shows through). "None: ..." is the packs' own English for an empty list.
-LEAK = re.compile(r"\b(None(?!:)|nan|NaN|True|False|null)\b")
 
 
 def _render(conn, verdict, folder, label="Q2", pdf=False, fiscal_year=FY):
@@ -61,12 +61,6 @@ def test_registered_restricted_and_quarterly(audit_marts, final_verdict, tmp_pat
     assert spec.public is False and spec.cadence == "quarterly"
     with pytest.raises(ValueError, match="quarterly"):
         render_pack(audit_marts, PACK, FY, "P05", tmp_path, final_verdict)
-
-
-def _text(html):
-    """What a reader sees: the HTML without its style sheet, tags and attributes."""
-    body = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", body)
 
 
 def test_quarter_end_dates(audit_marts):
@@ -128,7 +122,7 @@ def _assert_waiting(html, doc, missing):
         part = _section(html, section, ids[ids.index(section) + 1])
         said = f"Not yet available: waiting for the {feed} feed." in part
         assert said == (section in missing), section
-    assert not LEAK.findall(_text(html))
+    assert leaks(html) == []
 
 
 def test_a_quarter_with_no_risk_or_audit_data_renders_not_yet_available(
@@ -187,7 +181,7 @@ def test_a_quarter_with_all_its_data_has_no_sections_key(audit_marts, final_verd
     _, html, doc = _render(audit_marts, final_verdict, tmp_path)
     assert "sections" not in doc["figures"]
     assert "Not yet available" not in html
-    assert not LEAK.findall(_text(html))
+    assert leaks(html) == []
 
 
 def test_figures_are_the_report_rows(audit_marts, final_verdict, tmp_path):

@@ -4,7 +4,6 @@ count below is worked out by hand from those rows."""
 
 from __future__ import annotations
 
-import html as html_lib
 import json
 import re
 import shutil
@@ -32,6 +31,7 @@ from cabinet_fixtures import (  # noqa: F401  (fixtures are found by name)
     cabinet_risk_fixture,
     rebuild_reports,
 )
+from leaks import leaks
 from conftest import BUDGET_SHA, LEDGER_SHA
 from test_accessibility import _axe, browser  # noqa: F401
 
@@ -42,7 +42,6 @@ from onecouncil.packs.rows import fetch
 
 PACK = "cabinet-quarterly"
 # Python's words where a reader expects the pack's ("None: every row was loaded." is English)
-LEAKS = re.compile(r"\b(None|nan|NaN|True|False)\b(?!:)")
 
 
 def _read(paths, suffix):
@@ -52,12 +51,6 @@ def _read(paths, suffix):
 def _render(conn, verdict, tmp_path, quarter="Q2", pdf=False, fiscal_year=FY):
     paths = render_pack(conn, PACK, fiscal_year, quarter, tmp_path, verdict, pdf=pdf)
     return paths, _read(paths, ".html").decode(), json.loads(_read(paths, ".json"))
-
-
-def _text(html):
-    """What a reader sees: the page's text without the style sheet and the tags."""
-    body = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
-    return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
 def _section(html, start, end):
@@ -444,7 +437,7 @@ def test_a_quarter_with_no_data_renders_not_yet_available(cabinet_marts, final_v
     assert "Not yet available: waiting for the risk/register feed." in \
         _section(html, "risks", "changes")
     assert "<table" not in _section(html, "actions", "data-quality")
-    assert not LEAKS.findall(_text(html))
+    assert leaks(html) == []
 
 
 def test_only_indicator_files_in(cabinet_marts, final_verdict, tmp_path):
@@ -459,12 +452,12 @@ def test_only_indicator_files_in(cabinet_marts, final_verdict, tmp_path):
     assert f["risk"]["waiting_for"] == ["risk/register"]
     assert "Indicators: not yet available" not in html
     assert "Council Plan actions: not yet available." in html
-    assert not LEAKS.findall(_text(html))
+    assert leaks(html) == []
 
 
 def test_no_code_shows_through(cabinet_risk, final_verdict, tmp_path):
     _, html, doc = _render(cabinet_risk, final_verdict, tmp_path)
-    assert not LEAKS.findall(_text(html)), LEAKS.findall(_text(html))
+    assert leaks(html) == []
     # with every feed in, the JSON has no not-yet-available parts (as before the models)
     assert "indicators" not in doc["figures"] and "actions" not in doc["figures"]
     assert "waiting_for" not in json.dumps(doc)

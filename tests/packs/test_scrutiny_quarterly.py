@@ -15,13 +15,13 @@ import time
 
 import pytest
 from cabinet_fixtures import SECRET_NAME
+from leaks import leaks
 from conftest import FY
 from services_fixtures import (  # noqa: F401  (fixtures are found by name)
     CONSULT_SHA,
     DATED_SHAS,
     PROJECT_SHAS,
     drop_services,
-    leaks,
     rebuild_reports,
     services_marts_fixture,
 )

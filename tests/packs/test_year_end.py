@@ -13,10 +13,10 @@ import shutil
 import subprocess
 import time
 
+from leaks import leaks
 from conftest import FY
 from cabinet_fixtures import IND_VALUES_SHA, PLAN_Q1_SHA, PLAN_SHA
 from services_fixtures import (  # noqa: F401  (fixtures are found by name)
-    leaks,
     rebuild_reports,
     services_marts_fixture,
     year_end_marts_fixture,
