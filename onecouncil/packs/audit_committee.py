@@ -33,6 +33,7 @@ import psycopg
 from onecouncil.calendar import FiscalQuarter
 from onecouncil.packs import lineage, thresholds
 from onecouncil.packs.rows import fetch
+from onecouncil.packs.sections import not_available
 
 NAME = "audit-committee"
 # The marts the report models read: the pack's figures come from these.
@@ -138,7 +139,8 @@ def _grid(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _sections(available: dict[str, bool]) -> dict[str, dict[str, Any]]:
-    return {section: {"available": ok, "waiting_for": [] if ok else [SECTION_FEEDS[section]]}
+    return {section: {"available": True, "waiting_for": []} if ok
+            else not_available([SECTION_FEEDS[section]])
             for section, ok in available.items()}
 
 
