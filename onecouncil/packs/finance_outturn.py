@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 
 from onecouncil.calendar import FiscalPeriod
-from onecouncil.packs import charts, formatting, output
+from onecouncil.packs import cells, charts, formatting, output
 from onecouncil.packs.lineage import sources
 from onecouncil.packs.rows import fetch
 from onecouncil.packs.sections import not_available
@@ -163,12 +163,12 @@ def xlsx(figures: dict[str, Any], lineage: dict[str, Any], period: FiscalPeriod,
             rows = [figures["council"]] if available(figures["council"]) else []
         else:
             rows = figures[key]
-        ws.append([c[0] for c in columns])
+        cells.xlsx_append(ws, [c[0] for c in columns])
         for cell in ws[1]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         for row in rows:
-            ws.append([row.get(c[1]) for c in columns])
+            cells.xlsx_append(ws, [row.get(c[1]) for c in columns])
         for i, (heading, field, fmt) in enumerate(columns, start=1):
             letter = get_column_letter(i)
             if fmt:
@@ -204,7 +204,7 @@ def xlsx(figures: dict[str, Any], lineage: dict[str, Any], period: FiscalPeriod,
     lines += [(f["feed"], f"{f['file_name']} | {f['sha256']} | {f['run_id'] or ''}")
               for f in lineage["source_files"]]
     for line in lines:
-        notes.append(list(line))
+        cells.xlsx_append(notes, list(line))
     notes.column_dimensions["A"].width = 22
     notes.column_dimensions["B"].width = 110
     for cell in notes["A"]:

@@ -9,16 +9,14 @@ marts.transparency_spend's; the page's tables and headline are report rows
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from decimal import Decimal
 from typing import Any
 
 import psycopg
 
 from onecouncil.calendar import FiscalPeriod
-from onecouncil.packs import disclosure
+from onecouncil.packs import cells, disclosure
 from onecouncil.packs.lineage import sources
 from onecouncil.packs.rows import fetch
 from onecouncil.packs.sections import not_available
@@ -109,10 +107,9 @@ def service_area_table(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def to_csv(payments: list[dict[str, Any]]) -> bytes:
-    """UTF-8, the LGA headings, dates DD/MM/YYYY, amounts plain with 2 decimals (-600.00)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([h for h, _ in CSV_COLUMNS])
+    """UTF-8, the LGA headings, dates DD/MM/YYYY, amounts plain with 2 decimals (-600.00);
+    texts that a spreadsheet would run as a formula are made inert (cells.py)."""
+    rows = []
     for p in payments:
         row = []
         for _, field in CSV_COLUMNS:
@@ -120,10 +117,10 @@ def to_csv(payments: list[dict[str, Any]]) -> bytes:
             if field == "transaction_date":
                 v = v.strftime("%d/%m/%Y")
             elif field == "amount":
-                v = f"{Decimal(v).quantize(Decimal('0.01')):f}"
-            row.append("" if v is None else v)
-        writer.writerow(row)
-    return out.getvalue().encode("utf-8")
+                v = Decimal(v).quantize(Decimal("0.01"))
+            row.append(v)
+        rows.append(row)
+    return cells.csv_bytes([h for h, _ in CSV_COLUMNS], rows)
 
 
 def extras(figures: dict[str, Any], lineage: dict[str, Any], period: FiscalPeriod
