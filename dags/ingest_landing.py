@@ -10,12 +10,19 @@ A feed task that loaded at least one file updates its Asset `raw.<feed>`, which
 the transform DAGs are scheduled on; a feed with nothing new is skipped, so no
 Asset event fires. The run is recorded in `ops.runs`.
 
-Param `landing`: the folder to read (default `$ONECOUNCIL_HOME/landing`).
+The landing folder is `$ONECOUNCIL_HOME/landing` (`onecouncil service up` creates it
+and `onecouncil service status` names it): copy each file into its feed's folder there,
+e.g. `landing/finance/ledger/`. A run over a landing folder that does not exist fails
+at `prepare`, naming the folder it looked in. Param `landing`: another folder to read.
 `onecouncil ingest --landing DIR` runs this DAG in-process.
+
+Schedule: every 15 minutes; `ONECOUNCIL_LANDING_SCHEDULE` (a cron expression, read
+when the DAG is parsed) sets another.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pendulum
@@ -35,7 +42,8 @@ def _context() -> tuple[str, str]:
 
 @dag(
     dag_id=DAG_ID,
-    schedule="*/15 * * * *",  # files arrive through the day; a quarter-hour is soon enough
+    # files arrive through the day; a quarter-hour is soon enough
+    schedule=os.environ.get("ONECOUNCIL_LANDING_SCHEDULE") or "*/15 * * * *",
     start_date=pendulum.datetime(2025, 4, 1, tz="Europe/London"),
     catchup=False,
     max_active_runs=1,  # two runs would race for the same landing files

@@ -326,6 +326,101 @@ def airflow(ctx: typer.Context) -> None:
     os.execve(binary, [binary, *ctx.args], env)
 
 
+service_app = typer.Typer(
+    help="Run the pipeline as the council's service: Airflow's scheduler, DAG processor, "
+         "triggerer and API server (the UI) in the background, files picked up from the "
+         "landing folder as they arrive.", no_args_is_help=True)
+app.add_typer(service_app, name="service")
+
+
+@service_app.command("up")
+def service_up() -> None:
+    """Start the service (a second `up` starts nothing) and wait until it is healthy."""
+    from onecouncil import service
+    from onecouncil.warehouse.server import WarehouseError
+
+    try:
+        with console.status("starting the service (Airflow's first start takes a minute) ..."):
+            service.up(echo=console.print)
+    except (service.ServiceError, WarehouseError) as e:
+        _fail(f"{e}\nstop what started with `onecouncil service down`")
+    service_status()
+
+
+@service_app.command("down")
+def service_down() -> None:
+    """Stop every process of the service, executor workers included; wait until its port
+    is free."""
+    from onecouncil import service
+
+    try:
+        with console.status("stopping the service ..."):
+            stopped = service.down()
+    except service.ServiceError as e:
+        _fail(str(e))
+    console.print(f"stopped {', '.join(stopped)}" if stopped else "the service was not running")
+
+
+@service_app.command("status")
+def service_status() -> None:
+    """Say what runs and since when, the UI's address and login file, and the landing
+    folder the service reads. Exits 3 when nothing runs."""
+    from zoneinfo import ZoneInfo
+
+    from onecouncil import service
+
+    about = service.status()
+    table = Table(title="onecouncil service")
+    for name in ("component", "state", "pid", "since"):
+        table.add_column(name)
+    health = about["health"] or {}
+    for row in about["components"]:
+        reported = health.get(row["component"].replace("-", "_"), {}).get("status")
+        state = row["state"] + (f" ({reported})" if reported and row["state"] == "running"
+                                else "")
+        since = (row["since"].astimezone(ZoneInfo("Europe/London")).strftime(
+            "%Y-%m-%d %H:%M:%S %Z") if row["since"] else "")
+        table.add_row(row["component"], state, str(row["pid"] or ""), since)
+    console.print(table)
+    running = any(r["state"] == "running" for r in about["components"])
+    for label, value in [("UI", about["ui"]),
+                         ("login", f"user admin, password in {about['login_file']}"),
+                         ("landing folder", about["landing"]), ("packs", about["output"]),
+                         ("executor", f"{about['executor']}, parallelism {about['parallelism']}"),
+                         ("service logs", about["logs"]), ("task logs", about["task_logs"])]:
+        console.print(f"{label:>14}: {value}", soft_wrap=True)
+    if not running:
+        raise typer.Exit(3)
+
+
+@service_app.command("logs")
+def service_logs(
+    component: str = typer.Argument(None, help="scheduler, dag-processor, triggerer, "
+                                    "api-server or celery-worker-N; default: all"),
+    lines: int = typer.Option(40, "--lines", "-n", help="How many last lines of each."),
+) -> None:
+    """Print the last lines of each component's log (task logs are in the UI and under
+    $ONECOUNCIL_HOME/logs/airflow)."""
+    from onecouncil import service
+
+    settings = _settings.load()
+    folder = settings.logs / "service"
+    files = sorted(folder.glob("*.log")) if folder.is_dir() else []
+    if component:
+        files = [f for f in files if f.stem == component]
+        if not files:
+            known = service.components(settings, service.service_env(settings))
+            _fail(f"no log of {component!r} in {folder}; components: "
+                  f"{', '.join(c.name for c in known)}")
+    if not files:
+        _fail(f"no service logs in {folder}: start the service with `onecouncil service up`")
+    for f in files:
+        console.rule(str(f))
+        with f.open("rb") as handle:
+            tail = handle.readlines()[-lines:]
+        console.out(b"".join(tail).decode("utf-8", "replace"), end="", highlight=False)
+
+
 @app.command()
 def docs() -> None:
     """Build the dbt docs (sources, models, tests and every pack as an exposure, with its

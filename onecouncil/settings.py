@@ -21,6 +21,9 @@ class Settings:
     database_url: str | None  # a configured warehouse server; None = embedded
     airflow_database_url: str | None
     council_name: str
+    # Airflow's UI and API: loopback only unless ONECOUNCIL_UI_HOST opens it wider.
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 8080
 
     @property
     def pgdata(self) -> Path:
@@ -47,6 +50,11 @@ class Settings:
         return self.home / "logs"
 
     @property
+    def run_dir(self) -> Path:
+        """Pid files of the service's processes (`onecouncil service`)."""
+        return self.home / "run"
+
+    @property
     def dags_folder(self) -> Path:
         return REPO_ROOT / "dags"
 
@@ -58,4 +66,6 @@ def load() -> Settings:
         database_url=os.environ.get("ONECOUNCIL_DATABASE_URL") or None,
         airflow_database_url=os.environ.get("ONECOUNCIL_AIRFLOW_DATABASE_URL") or None,
         council_name=os.environ.get("ONECOUNCIL_COUNCIL_NAME") or "Milton Keynes City Council",
+        ui_host=os.environ.get("ONECOUNCIL_UI_HOST") or "127.0.0.1",
+        ui_port=int(os.environ.get("ONECOUNCIL_UI_PORT") or 8080),
     )

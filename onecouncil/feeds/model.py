@@ -71,6 +71,9 @@ class Feed:
     (indicator targets as `target_2025_26` columns).
     defaults: value used when a column is absent from a file's header.
     derived: raw columns computed from parsed ones (see ingest.derive).
+    set_rule: a rule of ingest.set_rules run in SQL over a file's rows once they
+    are copied in: it fills the `computed` raw columns and moves the rows it
+    cannot accept to quarantine with their reason (set-based, not row by row).
     """
 
     folder: str
@@ -84,6 +87,8 @@ class Feed:
     wide: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     derived: dict[str, str] = field(default_factory=dict)
+    set_rule: str | None = None
+    computed: dict[str, str] = field(default_factory=dict)
     description: str = ""
 
     @property
@@ -111,4 +116,10 @@ class Feed:
         cols = [(c.name, c.pg_type) for c in self.columns]
         cols += [(name, pg_type) for name, pg_type in self.derived.items()]
         cols += [(name, "jsonb") for name in self.wide]
+        cols += list(self.computed.items())
         return cols
+
+    @property
+    def copied_columns(self) -> list[str]:
+        """The raw columns a file's rows are copied into (computed ones are filled after)."""
+        return [name for name, _ in self.raw_columns if name not in self.computed]

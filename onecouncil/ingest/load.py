@@ -19,7 +19,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from onecouncil.feeds.model import Feed
-from onecouncil.ingest import archive
+from onecouncil.ingest import archive, set_rules
 from onecouncil.ingest.parse import ParsedFile
 from onecouncil.ingest.reader import FileRefused, find_header, open_rows
 from onecouncil.warehouse.schema import raw_table
@@ -83,7 +83,7 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
     parsed = ParsedFile(feed, header, rows, defaults)
     file_id = conn.execute("select nextval('ops.files_file_id_seq')").fetchone()[0]
     loaded_at = datetime.now(UTC)
-    columns = [name for name, _ in feed.raw_columns] + [
+    columns = feed.copied_columns + [
         "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
     copy = sql.SQL("copy {} ({}) from stdin").format(
         raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)))
@@ -93,6 +93,8 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
             pipe.write_row((*adapt(values), Jsonb(extra) if extra else None,
                             file_id, sha, line, loaded_at))
     parsed.check_whole_file()
+    set_aside = set_rules.apply(conn, feed, file_id, sha, header) if feed.set_rule else 0
+    rows_loaded = parsed.rows_loaded - set_aside
 
     if parsed.quarantined:
         with conn.cursor() as cur, cur.copy(
@@ -100,10 +102,10 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
                 "from stdin") as pipe:
             for q in parsed.quarantined:
                 pipe.write_row((file_id, sha, feed.folder, q.line_number, q.reason, Jsonb(q.raw)))
-    replaced = _replace(conn, feed, file_id, sha) if parsed.rows_loaded else 0
+    replaced = _replace(conn, feed, file_id, sha) if rows_loaded else 0
     outcome = FileOutcome(
         feed.folder, file_name, sha, "loaded", rows_read=parsed.rows_read,
-        rows_loaded=parsed.rows_loaded, rows_quarantined=len(parsed.quarantined),
+        rows_loaded=rows_loaded, rows_quarantined=len(parsed.quarantined) + set_aside,
         rows_replaced=replaced,
         control_total=None if parsed.control_total is None else str(parsed.control_total))
     _insert_file(conn, record, outcome, file_id=file_id, encoding=encoding)

@@ -21,6 +21,11 @@ def landing_folder(param: str | None) -> Path:
 def prepare_run(run_id: str, dag_id: str, landing: Path, period: str | None = None) -> None:
     """Start (or check) the warehouse, bring its schemas up to date, open the run record."""
     open_run(run_id, dag_id, period)
+    if not landing.is_dir():
+        raise FileNotFoundError(
+            f"the landing folder {landing} does not exist, so no file was read; create it "
+            "(`onecouncil service up` creates $ONECOUNCIL_HOME/landing) or give the run the "
+            "folder the files arrive in (DAG param `landing`, `onecouncil ingest --landing DIR`)")
     for folder in unknown_folders(landing):
         log.warning("landing folder %s is not a declared feed; its files are left where they are",
                     landing / folder)

@@ -1,0 +1,69 @@
+"""Stopping the service's processes: whole trees, TERM-ignoring workers included."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import psutil
+
+from onecouncil.service import processes
+
+# A leader that ignores TERM and starts two children that ignore it too, one of them in
+# a process group of its own (as Airflow's task supervisors are), then waits.
+STUBBORN = r"""
+import os, signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+child = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"
+a = subprocess.Popen([sys.executable, "-c", child])
+b = subprocess.Popen([sys.executable, "-c", child], process_group=0)
+print(a.pid, b.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _wait_for_children(pid: int, n: int) -> list[int]:
+    leader = psutil.Process(pid)
+    assert processes.wait_until(lambda: len(leader.children()) >= n, 20)
+    return [c.pid for c in leader.children()]
+
+
+def test_start_records_the_process_and_stop_tree_kills_what_ignores_term(tmp_path):
+    run_dir, log = tmp_path / "run", tmp_path / "logs" / "stubborn.log"
+    started = processes.start("stubborn", [sys.executable, "-c", STUBBORN], dict(os.environ),
+                              run_dir, log, cwd=tmp_path)
+    children = _wait_for_children(started.pid, 2)
+    assert processes.running(run_dir, "stubborn").pid == started.pid
+    assert processes.recorded(run_dir) == ["stubborn"]
+    assert os.getpgid(started.pid) == started.pid  # a session and group of its own
+
+    t0 = time.monotonic()
+    killed = processes.stop_tree([started.pid], grace=1.0)
+    assert killed == 3  # the leader and both children ignored TERM
+    assert time.monotonic() - t0 < 10
+    for pid in [started.pid, *children]:
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert processes.running(run_dir, "stubborn") is None
+    assert "starting" in log.read_text()
+
+
+def test_a_pid_file_of_another_process_is_not_taken_for_ours(tmp_path):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    # our own pid, recorded with another start time: a pid reused after a reboot
+    (run_dir / "scheduler.pid").write_text(f'{{"pid": {os.getpid()}, "started": 1.0}}\n')
+    assert processes.running(run_dir, "scheduler") is None
+    (run_dir / "broken.pid").write_text("not json")
+    assert processes.running(run_dir, "broken") is None
+
+
+def test_port_open_sees_a_listener_and_its_end():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert processes.port_open(port)
+    assert not processes.port_open(port)
