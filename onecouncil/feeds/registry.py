@@ -248,6 +248,40 @@ FEEDS: tuple[Feed, ...] = (
         snapshot="as_at_date",
         description="Mandatory training from the learning system (pseudonymous people).",
     ),
+    Feed(
+        "benchmark/comparators",
+        (C("area_code", required=True), C("area_name", required=True),
+         C("comparator_set"), C("is_council", "boolean")),
+        key=("comparator_set", "area_code"),
+        description="The authorities the council compares itself with (CIPFA nearest "
+                    "neighbours); a full snapshot.",
+    ),
+    Feed(
+        # Published figures, long format; every cell lands as text and is read in SQL
+        # (ingest.set_rules: periods parsed, figures checked) and unpivoted in dbt.
+        "benchmark/measures",
+        (C("area_code", required=True), C("area_name", required=True),
+         C("period", required=True), C("indicator", required=True),
+         C("measure", required=True), C("unit", required=True, synonyms=("units",)),
+         C("value"), C("area_type"), C("compared_to_england"), C("inequality")),
+        key=("area_code", "period", "indicator", "measure", "unit", "inequality"),
+        replace_scope=("indicator", "measure"),
+        wide={"values": r"^value[\s_-]*(\w.*)$"},
+        set_rule="benchmark_measures",
+        computed={"period_start": "date", "period_end": "date", "period_type": "text",
+                  "period_label": "text"},
+        description="Published figures for the council and its comparators (LG Inform, "
+                    "OHID Fingertips, DWP, DEFRA, ONS).",
+    ),
+    Feed(
+        "benchmark/indicators",
+        (C("indicator", required=True),
+         C("polarity", "enum", required=True, allowed=("higher", "lower", "none")),
+         C("measure"), C("indicator_id"), C("short_name")),
+        key=("indicator", "measure"),
+        description="The council's word on each benchmark indicator: which way is better, "
+                    "and the council indicator it sits beside.",
+    ),
 )
 
 _BY_FOLDER = {f.folder: f for f in FEEDS}
