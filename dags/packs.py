@@ -12,6 +12,11 @@ check verdict of the `transform` DAG:
   quarter or period 13 for the others; England's bank holidays excluded). On
   other days the task skips. The period comes from the run's own date, never a
   data interval.
+- Also scheduled on the marts' Assets (`marts.finance`, `marts.performance`,
+  `marts.risk`, `marts.audit`): when `transform` publishes, each pack renders
+  again every period already due whose data its pack does not show yet (late
+  files, a restated period, a first load of past periods). A period not yet due
+  waits for its day.
 - Param `period`, `quarter` or `year`: render these instead, comma-separated,
   e.g. `2025-26-P05,2025-26-P06`, `2025-26-Q2`, `2025-26` (`onecouncil run`).
 - Param `output`: the pack folder (default `$ONECOUNCIL_HOME/output`).
@@ -25,9 +30,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import (AssetOrTimeSchedule, CronTriggerTimetable, Param, dag,
+                         get_current_context, task)
 from airflow.sdk.exceptions import AirflowSkipException
-from airflow.timetables.trigger import CronTriggerTimetable
+
+from onecouncil.assets import MART_SUBJECTS, marts_asset
 
 from onecouncil.packs.declarations import CADENCES, Cadence, PackDeclaration, of_cadence
 
@@ -42,12 +49,24 @@ def _render_task(pack: PackDeclaration):
         context = get_current_context()
         when = context.get("logical_date") or context["dag_run"].run_after
         day = pendulum.instance(when).in_timezone("Europe/London").date()
-        periods = for_run(pack.name, context["params"].get(pack.cadence.param), day)
+        run_type = context["dag_run"].run_type
+        published = str(getattr(run_type, "value", run_type)) == "asset_triggered"
+        periods = for_run(pack.name, context["params"].get(pack.cadence.param), day,
+                          data_published=published, output=context["params"].get("output"))
         if not periods:
-            raise AirflowSkipException(f"no {pack.name} pack is due on {day}")
+            raise AirflowSkipException(
+                f"every {pack.name} pack due by {day} already shows the published data"
+                if published else f"no {pack.name} pack is due on {day}")
         return render_periods(pack.name, periods, context["params"].get("output"))
 
     return render
+
+
+def _any_of(assets):
+    schedule = assets[0]
+    for asset in assets[1:]:
+        schedule = schedule | asset
+    return schedule
 
 
 def _pack_dag(cadence: Cadence):
@@ -55,7 +74,10 @@ def _pack_dag(cadence: Cadence):
 
     @dag(
         dag_id=cadence.dag_id,
-        schedule=CronTriggerTimetable("0 7 * * 1-5", timezone="Europe/London"),
+        # the working-day morning, or whenever the transform publishes the marts
+        schedule=AssetOrTimeSchedule(
+            timetable=CronTriggerTimetable("0 7 * * 1-5", timezone="Europe/London"),
+            assets=_any_of([marts_asset(s) for s in MART_SUBJECTS])),
         start_date=pendulum.datetime(cadence.first_run.year, cadence.first_run.month,
                                      cadence.first_run.day, tz="Europe/London"),
         catchup=False,

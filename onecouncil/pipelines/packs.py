@@ -6,25 +6,87 @@ Everything is driven by the pack declarations (onecouncil/packs/declarations.py)
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from onecouncil import settings as _settings
-from onecouncil.calendar import FiscalTime
-from onecouncil.due_dates import due_on
+from onecouncil.calendar import FiscalTime, parse_label
+from onecouncil.due_dates import due_on, pack_due
 from onecouncil.packs.declarations import BY_NAME
 
 log = logging.getLogger(__name__)
 
 
-def for_run(pack: str, param: str | None, run_day: date) -> list[FiscalTime]:
+def for_run(pack: str, param: str | None, run_day: date, *, data_published: bool = False,
+            output: str | None = None) -> list[FiscalTime]:
     """The periods a run of `pack` renders: those named in `param` (comma-separated, e.g.
-    `2025-26-P05,2025-26-P06`, `2025-26-Q2` or `2025-26`), else those whose pack is due
-    on the run's day by the pack's due rule."""
+    `2025-26-P05,2025-26-P06`, `2025-26-Q2` or `2025-26`); else, when the run follows the
+    transform publishing the marts (`data_published`), every period already due whose
+    published data its pack on disk does not show yet (late files, a restated period, a
+    first load of past periods); else those whose pack is due on the run's day by the
+    pack's due rule."""
     declaration = BY_NAME[pack]
     if param:
         return [declaration.cadence.kind.parse(p) for p in param.split(",") if p.strip()]
+    if data_published:
+        return behind_the_data(pack, run_day, published_state(pack),
+                               rendered_state(pack, output_folder(output)))
     return due_on(declaration.cadence.kind, run_day, declaration.due_working_days)
+
+
+# What a pack of a period shows: its data version and whether its checks passed.
+State = tuple[str, bool]
+
+
+def behind_the_data(pack: str, run_day: date, published: Mapping[FiscalTime, State],
+                    rendered: Mapping[FiscalTime, State]) -> list[FiscalTime]:
+    """The periods whose pack is due by `run_day` and does not show the data now
+    published (no pack yet, another data version, or another check verdict). A period
+    not yet due is left for its day."""
+    n = BY_NAME[pack].due_working_days
+    return sorted(p for p, state in published.items()
+                  if pack_due(p, n) <= run_day and rendered.get(p) != state)
+
+
+def published_state(pack: str) -> dict[FiscalTime, State]:
+    """Per period with data, the version of the files the pack's report rows rest on
+    (reports.pack_sources, as the pack's lineage computes it) and the latest verdict."""
+    import psycopg
+
+    from onecouncil.packs.output import data_version
+    from onecouncil.quality.results import latest_verdict
+    from onecouncil.warehouse import connect
+
+    with connect(autocommit=True) as conn:
+        try:
+            rows = conn.execute("select fiscal_year, period, sha256 from reports.pack_sources "
+                                "where pack = %s", (pack,)).fetchall()
+        except psycopg.errors.UndefinedTable:  # the transform has not built the reports yet
+            return {}
+        final = latest_verdict(conn).is_final
+    files: dict[FiscalTime, list[dict]] = {}
+    for fiscal_year, period, sha256 in rows:
+        files.setdefault(parse_label(fiscal_year, period), []).append({"sha256": sha256})
+    return {p: (data_version(f), final) for p, f in files.items()}
+
+
+def rendered_state(pack: str, output: Path) -> dict[FiscalTime, State]:
+    """Per period with a pack on disk under `output`, what its JSON says it shows."""
+    import json
+
+    kind = BY_NAME[pack].cadence.kind
+    found: dict[FiscalTime, State] = {}
+    for path in output.glob(f"*/*/{pack}.json"):
+        try:
+            period = parse_label(path.parent.parent.name, path.parent.name)
+            document = json.loads(path.read_text())
+            state = (document["data_version"], bool(document["checks"]["is_final"]))
+        except (ValueError, KeyError, TypeError, OSError):
+            continue  # not a pack of ours, or half a pack: render it again
+        if isinstance(period, kind):
+            found[period] = state
+    return found
 
 
 def output_folder(param: str | None) -> Path:
