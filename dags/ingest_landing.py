@@ -31,6 +31,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 
 from onecouncil.assets import raw_asset
 from onecouncil.feeds import FEEDS
+from onecouncil.notify.airflow import task_failed
 
 DAG_ID = "ingest_landing"
 
@@ -51,7 +52,8 @@ def _context() -> tuple[str, str]:
     doc_md=__doc__,
     params={"landing": Param(None, type=["null", "string"],
                              description="Landing folder; default $ONECOUNCIL_HOME/landing")},
-    default_args={"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=1)},
+    default_args={"owner": "data-team", "retries": 2, "retry_delay": timedelta(minutes=1),
+                  "on_failure_callback": task_failed},  # the data team is emailed
 )
 def ingest_landing():
     @task

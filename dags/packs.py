@@ -36,6 +36,8 @@ from airflow.sdk.exceptions import AirflowSkipException
 
 from onecouncil.assets import MART_SUBJECTS, marts_asset
 
+from onecouncil.notify import deadlines
+from onecouncil.notify.airflow import task_failed
 from onecouncil.packs.declarations import CADENCES, Cadence, PackDeclaration, of_cadence
 
 
@@ -92,7 +94,9 @@ def _pack_dag(cadence: Cadence):
             "output": Param(None, type=["null", "string"],
                             description="Pack folder; default $ONECOUNCIL_HOME/output"),
         },
-        default_args={"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=5)},
+        default_args={"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=5),
+                      "on_failure_callback": task_failed},  # the data team is emailed
+        deadline=deadlines.for_cadence(cadence.name),  # finance pack by 09:00
     )
     def pack_dag():
         for pack in packs:

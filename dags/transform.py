@@ -26,9 +26,12 @@ from airflow.sdk import dag, get_current_context, task
 
 from onecouncil.assets import MART_SUBJECTS, marts_asset, raw_asset
 from onecouncil.feeds import FEEDS
+from onecouncil.notify import deadlines
+from onecouncil.notify.airflow import task_failed
 from onecouncil.pipelines.transform import DAG_ID
 
-OWNER = {"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=1)}
+OWNER = {"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=1),
+         "on_failure_callback": task_failed}  # the data team is emailed
 
 
 def _any_of(assets):
@@ -47,6 +50,7 @@ def _any_of(assets):
     tags=["transform", "dbt", "marts"],
     doc_md=__doc__,
     default_args=OWNER,
+    deadline=deadlines.transform(),  # far slower than usual: the data team is told
 )
 def transform():
     @task

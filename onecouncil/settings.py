@@ -4,6 +4,8 @@ Everything the project writes (database files, Airflow home, the file archive,
 logs, packs) lives under ONECOUNCIL_HOME (default ./.onecouncil), so two
 checkouts or a test run never collide. Secrets never come from the repo:
 ONECOUNCIL_DATABASE_URL names a server when one is configured.
+Alerts (`alerts()`): ONECOUNCIL_SMTP_HOST, ONECOUNCIL_SMTP_PORT, ONECOUNCIL_SMTP_STARTTLS,
+ONECOUNCIL_SMTP_USER, ONECOUNCIL_SMTP_PASSWORD, ONECOUNCIL_ALERT_FROM, ONECOUNCIL_ALERT_TO.
 """
 
 from __future__ import annotations
@@ -68,4 +70,33 @@ def load() -> Settings:
         council_name=os.environ.get("ONECOUNCIL_COUNCIL_NAME") or "Milton Keynes City Council",
         ui_host=os.environ.get("ONECOUNCIL_UI_HOST") or "127.0.0.1",
         ui_port=int(os.environ.get("ONECOUNCIL_UI_PORT") or 8080),
+    )
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """Where the data team's alerts go (onecouncil.notify). Unset host: alerts are only
+    recorded in ops.notifications, each with the reason it was not emailed."""
+
+    smtp_host: str | None  # ONECOUNCIL_SMTP_HOST
+    smtp_port: int  # ONECOUNCIL_SMTP_PORT, default 25 (587 with STARTTLS)
+    smtp_starttls: bool  # ONECOUNCIL_SMTP_STARTTLS=true to upgrade the connection
+    smtp_user: str | None  # ONECOUNCIL_SMTP_USER (optional)
+    smtp_password: str | None  # ONECOUNCIL_SMTP_PASSWORD (optional; a secret: env only)
+    sender: str  # ONECOUNCIL_ALERT_FROM
+    recipients: tuple[str, ...]  # ONECOUNCIL_ALERT_TO, comma-separated
+
+
+def alerts() -> Alerts:
+    env = os.environ.get
+    starttls = (env("ONECOUNCIL_SMTP_STARTTLS") or "").strip().lower() in {"1", "true", "yes"}
+    return Alerts(
+        smtp_host=env("ONECOUNCIL_SMTP_HOST") or None,
+        smtp_port=int(env("ONECOUNCIL_SMTP_PORT") or (587 if starttls else 25)),
+        smtp_starttls=starttls,
+        smtp_user=env("ONECOUNCIL_SMTP_USER") or None,
+        smtp_password=env("ONECOUNCIL_SMTP_PASSWORD") or None,
+        sender=env("ONECOUNCIL_ALERT_FROM") or "onecouncil@localhost",
+        recipients=tuple(a.strip() for a in (env("ONECOUNCIL_ALERT_TO") or "").split(",")
+                         if a.strip()),
     )

@@ -82,6 +82,23 @@ create table if not exists ops.check_results (
     checked_at timestamptz not null default now(),
     primary key (run_id, source, check_name)
 );
+
+-- Every alert to the data team (onecouncil.notify), emailed or not; one row per event.
+create table if not exists ops.notifications (
+    notification_id bigserial primary key,
+    event_key text not null unique,
+    kind text not null,
+    period text,
+    subject text not null,
+    body text not null,
+    recipients text[] not null default '{}',
+    created_at timestamptz not null default now(),
+    attempted_at timestamptz,
+    attempts integer not null default 0,
+    delivered boolean not null default false,
+    error text,
+    check (delivered or attempts = 0 or error is not null)
+);
 """
 
 META_COLUMNS = [

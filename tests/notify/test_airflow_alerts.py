@@ -1,0 +1,103 @@
+"""Airflow's side: every task failure and every missed deadline reaches the data team."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+DAGS = Path(__file__).resolve().parents[2] / "dags"
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(scope="module")
+def dagbag(warehouse, settings):
+    from onecouncil.airflow_runner import airflow_env
+
+    os.environ.update(airflow_env(settings, quiet=True))
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    return bag
+
+
+def test_every_task_of_every_dag_emails_its_failure(dagbag):
+    from onecouncil.notify.airflow import task_failed
+
+    for dag_id, dag in dagbag.dags.items():
+        for task in dag.tasks:
+            assert task_failed in (task.on_failure_callback or []) \
+                or task.on_failure_callback is task_failed, f"{dag_id}.{task.task_id}"
+
+
+def test_a_task_failing_on_purpose_emails_the_data_team(smtp, notifications, settings):
+    """A real run of the monthly pack DAG (dag.test) asked for a period that cannot exist:
+    each render task fails, and Airflow's on_failure_callback emails and records it."""
+    from onecouncil.airflow_runner import run_dag_in_process
+
+    run_id, state = run_dag_in_process("packs.py", "monthly_packs",
+                                       {"period": "2025-26-P77"}, settings, echo=lambda *_: None)
+    assert state == "failed"
+    rows = notifications("task failed")
+    assert sorted(r["event_key"] for r in rows) == [
+        f"task-failed:monthly_packs:{run_id}:{task}:1"
+        for task in ("render_finance_outturn", "render_transparency_spend")]
+    msg = smtp.only(f"task-failed:monthly_packs:{run_id}:render_finance_outturn")
+    text = msg.get_content().replace("\r\n", "\n")
+    assert msg["Subject"].strip() == ("[onecouncil] monthly_packs: render_finance_outturn failed "
+                              "(2025-26-P77)")
+    assert "period 77 is outside 1-13" in text
+    assert "Period: 2025-26-P77" in text
+    assert "What to do next:" in text and "onecouncil run --period" in text
+    row = next(r for r in rows if "render_finance_outturn" in r["event_key"])
+    assert row["delivered"] and row["subject"] in msg["Subject"].strip() and row["body"] == text.rstrip("\n")
+
+
+def test_the_pack_and_transform_dags_declare_their_deadlines(dagbag):
+    from airflow.sdk.definitions.deadline import AverageRuntimeDeadline, DagRunLogicalDateDeadline
+
+    from onecouncil.notify.airflow import deadline_missed
+
+    [monthly] = dagbag.dags["monthly_packs"].deadline
+    assert isinstance(monthly.reference, DagRunLogicalDateDeadline)
+    assert monthly.callback.path == f"{deadline_missed.__module__}.deadline_missed"
+    # A working day's scheduled run (logical date 07:00 London) must end by 09:00 London,
+    # in winter and in summer time alike.
+    for day in ("2026-01-14", "2026-07-14"):
+        logical = datetime.fromisoformat(day + "T07:00").replace(tzinfo=LONDON)
+        assert (logical + monthly.interval).astimezone(LONDON).hour == 9
+    timetable = dagbag.dags["monthly_packs"].timetable
+    cron = getattr(timetable, "timetable", timetable).expression  # also scheduled on Assets
+    assert cron.startswith("0 7 "), f"the 09:00 deadline assumes a 07:00 run, not {cron}"
+    assert dagbag.dags["quarterly_packs"].deadline is None
+    [slow] = dagbag.dags["transform"].deadline
+    assert isinstance(slow.reference, AverageRuntimeDeadline)
+    assert slow.reference.min_runs == 3 and slow.interval == timedelta(minutes=30)
+
+
+def test_a_missed_pack_deadline_emails_the_data_team(smtp, notifications):
+    """The callback Airflow runs when the deadline passes, called with the context Airflow
+    builds (Deadline.handle_miss: the run as JSON, and the deadline). A real scheduler
+    would take until 09:00 to miss it."""
+    from onecouncil.notify.airflow import deadline_missed
+
+    run = {"dag_id": "monthly_packs", "dag_run_id": "scheduled__2025-09-12T06:00:00+00:00",
+           "logical_date": "2025-09-12T06:00:00Z", "run_after": "2025-09-12T06:00:00Z",
+           "state": "running", "conf": {}}
+    context = {"dag_run": run, "deadline": {"id": "d1",
+                                            "deadline_time": "2025-09-12T08:00:00+00:00"}}
+    deadline_missed(context=context, alert="monthly-packs-by-0900")
+    deadline_missed(context=context, alert="monthly-packs-by-0900")  # Airflow retrying
+
+    msg = smtp.only("deadline-missed:monthly-packs-by-0900:monthly_packs:")
+    text = msg.get_content().replace("\r\n", "\n")
+    # 12 September 2025 is the 10th working day after period 5 (August) closed.
+    assert "2025-26-P05" in msg["Subject"]
+    assert "not rendered by 09:00" in text and "2025-09-12 09:00 BST" in text
+    assert "state: running" in text and "What to do next:" in text
+    [row] = notifications("deadline missed")
+    assert row["delivered"] and row["period"] == "2025-26-P05"
