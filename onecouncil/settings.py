@@ -26,6 +26,9 @@ class Settings:
     # Airflow's UI and API: loopback only unless ONECOUNCIL_UI_HOST opens it wider.
     ui_host: str = "127.0.0.1"
     ui_port: int = 8080
+    # A landing file changed this recently may still be being written: it waits for the
+    # next run (ONECOUNCIL_SETTLE_SECONDS; 0 where the project wrote the files itself).
+    settle_seconds: float = 60
 
     @property
     def pgdata(self) -> Path:
@@ -70,6 +73,7 @@ def load() -> Settings:
         council_name=os.environ.get("ONECOUNCIL_COUNCIL_NAME") or "Milton Keynes City Council",
         ui_host=os.environ.get("ONECOUNCIL_UI_HOST") or "127.0.0.1",
         ui_port=int(os.environ.get("ONECOUNCIL_UI_PORT") or 8080),
+        settle_seconds=float(os.environ.get("ONECOUNCIL_SETTLE_SECONDS") or 60),
     )
 
 

@@ -16,6 +16,8 @@ import pytest
 def home(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("onecouncil-home")
     os.environ["ONECOUNCIL_HOME"] = str(path)
+    # the tests write their landing files themselves: none is still being written
+    os.environ.setdefault("ONECOUNCIL_SETTLE_SECONDS", "0")
     os.environ.pop("ONECOUNCIL_DATABASE_URL", None)
     return path
 

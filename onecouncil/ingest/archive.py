@@ -17,7 +17,8 @@ def archive_path(archive: Path, feed_folder: str, sha256: str, file_name: str) -
 
 
 def keep(archive: Path, feed_folder: str, sha256: str, file_name: str, data: bytes) -> Path:
-    """Write the bytes once (atomic rename, read-only); an existing copy is left as it is."""
+    """Write the bytes once (atomic rename, read-only for its owner alone: the files may hold
+    personal data); an existing copy is left as it is."""
     target = archive_path(archive, feed_folder, sha256, file_name)
     if target.exists():
         return target
@@ -27,6 +28,6 @@ def keep(archive: Path, feed_folder: str, sha256: str, file_name: str, data: byt
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    os.chmod(partial, 0o444)
+    os.chmod(partial, 0o400)
     os.replace(partial, target)
     return target

@@ -29,7 +29,7 @@ from onecouncil.warehouse.schema import raw_table
 class FileOutcome:
     feed: str
     file_name: str
-    sha256: str
+    sha256: str | None  # None: not a feed file, so never read (ingest.run)
     outcome: str  # loaded | refused | duplicate
     reason: str | None = None
     rows_read: int = 0
@@ -163,6 +163,11 @@ def _insert_file(conn, record: dict, outcome: FileOutcome, file_id: int | None =
          "rows_read": outcome.rows_read, "rows_loaded": outcome.rows_loaded,
          "rows_quarantined": outcome.rows_quarantined, "rows_replaced": outcome.rows_replaced,
          "control_total": outcome.control_total, "encoding": encoding})
+
+
+def record_arrival(conn, record: dict, outcome: FileOutcome) -> None:
+    """Record a refused or duplicate arrival in the caller's transaction."""
+    _insert_file(conn, record, outcome)
 
 
 def _record(conn, record: dict, outcome: FileOutcome) -> FileOutcome:

@@ -31,16 +31,35 @@ class Header:
     extras: dict[int, str]  # cell index -> header name, for columns not declared
 
 
+def _utf16(data: bytes) -> bool:
+    """UTF-16 text: a byte-order mark, or (no mark) NULs in every other byte of ASCII text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:4096]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) >= 0.9 * len(odd) and not even.count(0)) or \
+        (even.count(0) >= 0.9 * len(even) and not odd.count(0))
+
+
 def detect_format(data: bytes, file_name: str) -> str:
     suffix = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
+    wrong_type = "unreadable: only .csv and .xlsx files are accepted, not " + (
+        f".{suffix}" if suffix else "a file without an extension")
     if data.startswith(b"PK\x03\x04"):
+        if suffix not in ("csv", "xlsx"):  # .xlsm (macros), .zip: refused by their type
+            raise FileRefused(wrong_type)
         return "xlsx"
     if suffix == "xlsx":
         raise FileRefused("unreadable: named .xlsx but is not an XLSX workbook")
+    if _utf16(data):
+        raise FileRefused("unreadable: UTF-16 text; CSV files must be UTF-8 (with or without "
+                          "BOM) or Windows-1252: save it again as 'CSV UTF-8'")
     if b"\x00" in data[:65536]:
         raise FileRefused("unreadable: a binary file, not CSV text or XLSX (it holds NUL bytes)")
     if suffix != "csv":
-        raise FileRefused(f"unreadable: only .csv and .xlsx files are accepted, not .{suffix}")
+        raise FileRefused(wrong_type)
     return "csv"
 
 

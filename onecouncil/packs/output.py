@@ -52,8 +52,9 @@ def data_version(source_files: list[Mapping[str, Any]]) -> str:
     return hashlib.sha256("".join(h + "\n" for h in hashes).encode("ascii")).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> Path:
-    """Write beside the target then rename: a reader never sees half a pack."""
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> Path:
+    """Write beside the target then rename: a reader never sees half a pack. Owner-only by
+    default (restricted packs live here too); the published site passes its own mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -61,7 +62,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

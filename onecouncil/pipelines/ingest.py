@@ -7,8 +7,8 @@ from pathlib import Path
 
 from onecouncil import settings as _settings
 from onecouncil.feeds import feed_by_folder
-from onecouncil.ingest.run import ingest_feed, unknown_folders
-from onecouncil.pipelines.runs import open_run
+from onecouncil.ingest.run import ingest_feed, record_not_feed_files, survey, waiting_files
+from onecouncil.pipelines.runs import claim_run, open_run
 from onecouncil.warehouse import connect
 
 log = logging.getLogger(__name__)
@@ -26,19 +26,26 @@ def prepare_run(run_id: str, dag_id: str, landing: Path, period: str | None = No
             f"the landing folder {landing} does not exist, so no file was read; create it "
             "(`onecouncil service up` creates $ONECOUNCIL_HOME/landing) or give the run the "
             "folder the files arrive in (DAG param `landing`, `onecouncil ingest --landing DIR`)")
-    for folder in unknown_folders(landing):
-        log.warning("landing folder %s is not a declared feed; its files are left where they are",
-                    landing / folder)
+    # what is not a feed file is refused in ops.files with its reason, never just skipped
+    with connect(autocommit=True) as conn:
+        for o in record_not_feed_files(conn, survey(landing), run_id=run_id):
+            log.warning("%s/%s is not a feed file, left where it is: %s", o.feed, o.file_name,
+                        o.reason)
 
 
 def load_feed(folder: str, landing: Path, run_id: str) -> list[dict]:
     feed = feed_by_folder(folder)
     with connect(autocommit=True) as conn:
+        claim_run(conn, run_id)
         outcomes = ingest_feed(
             conn, feed, landing, run_id=run_id,
             progress=lambda o: log.info("%s %s: %s, %d rows loaded, %d quarantined%s",
                                         o.feed, o.file_name, o.outcome, o.rows_loaded,
                                         o.rows_quarantined, f" ({o.reason})" if o.reason else ""))
+        settle = _settings.load().settle_seconds
+        for path in waiting_files(landing, feed, settle):
+            log.info("%s changed less than %gs ago, so may still be being written: it waits "
+                     "for the next run", path, settle)
         if any(o.outcome == "loaded" for o in outcomes):
             # fresh statistics, or the planner guesses badly for the marts built on top
             conn.execute(f"analyze raw.{feed.table}")

@@ -7,6 +7,9 @@ set, so history is never lost; current rows have `_replaced_at is null`.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+
 import psycopg
 from psycopg import sql
 
@@ -24,7 +27,7 @@ create table if not exists ops.runs (
     started_at timestamptz not null default now(),
     finished_at timestamptz,
     outcome text not null default 'running'
-        check (outcome in ('running', 'success', 'failed')),
+        check (outcome in ('running', 'success', 'failed', 'abandoned')),
     checks_failed integer not null default 0,
     checks_warned integer not null default 0,
     files_loaded integer not null default 0,
@@ -34,7 +37,8 @@ create table if not exists ops.runs (
 
 create table if not exists ops.files (
     file_id bigserial primary key,
-    sha256 text not null check (sha256 ~ '^[0-9a-f]{64}$'),
+    -- null for a file that is not a feed file (ingest.run): refused without being read
+    sha256 text check (sha256 ~ '^[0-9a-f]{64}$'),
     feed text not null,
     file_name text not null,
     arrived_at timestamptz not null,
@@ -48,7 +52,7 @@ create table if not exists ops.files (
     control_total numeric,
     encoding text,
     size_bytes bigint not null,
-    archive_path text not null,
+    archive_path text,
     run_id text,
     check (rows_read = rows_loaded + rows_quarantined),
     check (outcome <> 'refused' or reason is not null)
@@ -101,6 +105,21 @@ create table if not exists ops.notifications (
 );
 """
 
+# Changes to tables made by an earlier version (create table if not exists keeps them).
+UPGRADE_DDL = """
+alter table ops.files alter column sha256 drop not null;
+alter table ops.files alter column archive_path drop not null;
+alter table ops.runs add column if not exists host text;
+alter table ops.runs add column if not exists pid integer;
+alter table ops.runs drop constraint if exists runs_outcome_check;
+alter table ops.runs add constraint runs_outcome_check
+    check (outcome in ('running', 'success', 'failed', 'abandoned'));
+create table if not exists ops.schema_versions (
+    version text primary key,
+    applied_at timestamptz not null default now()
+);
+"""
+
 META_COLUMNS = [
     ("extra_columns", "jsonb"),
     ("_file_id", "bigint not null"),
@@ -137,10 +156,39 @@ def _ensure_raw(conn: psycopg.Connection, feed: Feed) -> None:
         sql.Literal(f"{feed.folder}: {feed.description} Current rows: _replaced_at is null.")))
 
 
-def migrate(conn: psycopg.Connection) -> None:
-    """Create or extend ops and raw; safe to run at every start, by many at once."""
+def schema_version() -> str:
+    """A hash of everything migrate() would do: the DDL, the feeds' raw tables and the code
+    that builds them. Add DDL to OPS_DDL (or UPGRADE_DDL) and it is part of the version."""
+    feeds = [(f.folder, f.table, f.raw_columns, f.replace_scope, f.description) for f in FEEDS]
+    text = "\n".join([OPS_DDL, UPGRADE_DDL, repr(META_COLUMNS), repr(feeds),
+                      inspect.getsource(_ensure_raw)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _applied(conn: psycopg.Connection, version: str) -> bool:
+    if conn.execute("select to_regclass('ops.schema_versions')").fetchone()[0] is None:
+        return False
+    return conn.execute("select 1 from ops.schema_versions where version = %s",
+                        (version,)).fetchone() is not None
+
+
+def migrate(conn: psycopg.Connection) -> bool:
+    """Create or extend ops and raw, once per schema version; True if it changed anything.
+
+    A version already applied costs one read and takes no lock, so a run starting while
+    another loads never waits on (or deadlocks with) its table locks; the first run of a
+    new version migrates under an advisory lock while any other waits, then finds it done.
+    """
+    version = schema_version()
+    if _applied(conn, version):
+        return False
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('onecouncil.migrate'))")
+        if _applied(conn, version):
+            return False
         conn.execute(OPS_DDL)
+        conn.execute(UPGRADE_DDL)
         for feed in FEEDS:
             _ensure_raw(conn, feed)
+        conn.execute("insert into ops.schema_versions (version) values (%s)", (version,))
+    return True

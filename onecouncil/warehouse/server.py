@@ -83,6 +83,9 @@ class Server:
         self._ensure_database(WAREHOUSE_DB)
         if self.settings.airflow_database_url is None:
             self._ensure_database(AIRFLOW_DB)
+        from onecouncil.owner_only import restrict
+
+        restrict(self.settings)  # after the server: as root, pgserver widens the home's modes
         return self.url()
 
     def down(self) -> bool:
@@ -136,7 +139,10 @@ class Server:
             exists = conn.execute("select 1 from pg_database where datname = %s",
                                   (name,)).fetchone()
             if not exists:
-                conn.execute(f'create database "{name}"')
+                try:
+                    conn.execute(f'create database "{name}"')
+                except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                    pass  # another process starting at the same moment created it first
 
 
 def _is_root() -> bool:
