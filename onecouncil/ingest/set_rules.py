@@ -125,7 +125,8 @@ update {table} r set
         when 'financial years' then to_char(c.first_day, 'YYYY') || '/'
             || to_char(c.first_day + interval '1 year', 'YY') || ' to '
             || to_char(c.last_day - interval '1 year', 'YYYY') || '/' || to_char(c.last_day, 'YY')
-        when 'calendar years' then to_char(c.first_day, 'YYYY') || ' to ' || to_char(c.last_day, 'YYYY')
+        when 'calendar years' then to_char(c.first_day, 'YYYY') || ' to '
+            || to_char(c.last_day, 'YYYY')
         when 'month' then to_char(c.first_day, 'FMMonth YYYY')
         when 'day' then to_char(c.first_day, 'FMDD FMMonth YYYY')
         when 'months' then to_char(c.first_day, 'FMMonth YYYY') || ' to '
