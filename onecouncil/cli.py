@@ -16,7 +16,23 @@ from rich.table import Table
 from onecouncil import settings as _settings
 from datetime import UTC
 
-app = typer.Typer(
+class _App(typer.Typer):
+    """The command, ending with one line (not a traceback) when the warehouse is gone."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as e:
+            from onecouncil.warehouse.lost import explain
+
+            message = explain(e)
+            if message is None:
+                raise
+            Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}")
+            sys.exit(2)
+
+
+app = _App(
     help="onecouncil: a reporting warehouse for UK councils. State lives under "
          "$ONECOUNCIL_HOME (default ./.onecouncil); set ONECOUNCIL_DATABASE_URL to use "
          "your own PostgreSQL instead of the embedded one.",
