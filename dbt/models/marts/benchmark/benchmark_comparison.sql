@@ -14,6 +14,7 @@ select
     s.period_label::text as period_label,
     p.polarity::text as polarity,
     p.indicator_id::text as indicator_id,
+    p.is_declared::boolean as is_declared,
     '{{ var("benchmark_council_area_code") }}'::text as council_area_code,
     s.council_value::numeric as council_value,
     s.comparators_median::numeric as comparators_median,

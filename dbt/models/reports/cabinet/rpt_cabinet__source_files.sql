@@ -9,7 +9,8 @@
 --     them), whatever the quarter;
 --   * when the finance summary is there, the finance-outturn pack's files at the
 --     quarter's last period (rpt_finance__source_files: the outturn there rests on the
---     same files).
+--     same files);
+--   * the benchmark files of "How we compare" (rpt_cabinet__benchmark_files).
 -- The rows' files are found by their SHA-256 among the loaded files; the definitions
 -- files by the staging model's current rows. pack_sources joins these to ops.files.
 
@@ -106,6 +107,9 @@ files as (
     cross join definition_files as d
     union
     select fiscal_year, quarter, file_id from finance_files
+    union
+    -- the benchmark files "How we compare" rests on
+    select fiscal_year, quarter, file_id from {{ ref('rpt_cabinet__benchmark_files') }}
 
 )
 

@@ -97,6 +97,9 @@ files as (
     select * from contact_files
     union
     select * from training_files
+    union
+    -- the benchmark files "How we compare" rests on
+    select fiscal_year, quarter, file_id from {{ ref('rpt_scrutiny__benchmark_files') }}
 
 )
 
