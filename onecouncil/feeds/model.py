@@ -23,6 +23,17 @@ PG_TYPES = {
 }
 
 
+# How often a feed's files are expected (Feed.cadence), as PostgreSQL intervals: a feed is
+# late when its last loaded file arrived longer ago than its cadence plus its grace days.
+CADENCES = {
+    "daily": "1 day",
+    "weekly": "7 days",
+    "monthly": "1 month",
+    "quarterly": "3 months",
+    "annual": "1 year",
+}
+
+
 def normalise_header(name: object) -> str:
     """Header names match ignoring case, surrounding spaces and `_`/space differences."""
     text = "" if name is None else str(name)
@@ -74,6 +85,9 @@ class Feed:
     set_rule: a rule of ingest.set_rules run in SQL over a file's rows once they
     are copied in: it fills the `computed` raw columns and moves the rows it
     cannot accept to quarantine with their reason (set-based, not row by row).
+    cadence: how often a file is expected (a key of CADENCES); None for a feed sent
+    only when something changes (reference data, definitions). late_after_days:
+    grace beyond the cadence before the feed is late (quality.freshness).
     """
 
     folder: str
@@ -90,6 +104,13 @@ class Feed:
     set_rule: str | None = None
     computed: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    cadence: str | None = None
+    late_after_days: int = 0
+
+    def __post_init__(self) -> None:
+        if self.cadence is not None and self.cadence not in CADENCES:
+            raise ValueError(f"feed {self.folder}: unknown cadence {self.cadence!r}; "
+                             f"one of {', '.join(CADENCES)}")
 
     @property
     def table(self) -> str:

@@ -54,6 +54,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("transaction_id",),
         replace_scope=("fiscal_year", "period"),
         control_total="amount",
+        cadence="monthly", late_after_days=7,  # exported within a week of month end
         description="General-ledger actuals from the ERP, monthly (about 40,000 lines).",
     ),
     Feed(
@@ -64,6 +65,7 @@ FEEDS: tuple[Feed, ...] = (
          C("current_budget", "amount", required=True)),
         key=("fiscal_year", "cost_centre", "account_code"),
         replace_scope=("fiscal_year",),
+        cadence="annual", late_after_days=60,  # set in February; virements may come any time
         description="Approved revenue budget, revised by virements.",
     ),
     Feed(
@@ -76,6 +78,7 @@ FEEDS: tuple[Feed, ...] = (
          C("commentary")),
         key=("fiscal_year", "period", "cost_centre"),
         replace_scope=("fiscal_year", "period"),
+        cadence="monthly", late_after_days=10,  # due by the 10th day after period end
         description="Budget managers' monthly full-year forecast outturn submissions.",
     ),
     Feed(
@@ -103,6 +106,7 @@ FEEDS: tuple[Feed, ...] = (
         control_total="amount",
         defaults={"body_name": "{council_name}"},
         derived={"transaction_month": "date"},
+        cadence="quarterly", late_after_days=15,  # files run monthly or quarterly
         description="Payments to suppliers: the data behind spend over £500.",
     ),
     Feed(
@@ -122,6 +126,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("as_at_date", "project_id"),
         replace_scope=("as_at_date",),
         snapshot="as_at_date",
+        cadence="quarterly", late_after_days=15,
         description="Capital programme and corporate projects, a quarterly snapshot.",
     ),
     Feed(
@@ -150,6 +155,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("indicator_id", "period_end", "submitted_at"),
         replace_scope=("indicator_id", "period_end"),
         latest_by="submitted_at",
+        cadence="monthly", late_after_days=15,  # services return after month end
         description="Indicator values returned by services; the latest submission wins.",
     ),
     Feed(
@@ -164,6 +170,7 @@ FEEDS: tuple[Feed, ...] = (
          C("update_text")),
         key=("action_id", "fiscal_year", "quarter"),
         replace_scope=("fiscal_year", "quarter"),
+        cadence="quarterly", late_after_days=15,
         description="Quarterly progress updates on the Council Plan's actions.",
     ),
     Feed(
@@ -179,6 +186,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("snapshot_date", "risk_id"),
         replace_scope=("snapshot_date",),
         snapshot="snapshot_date",
+        cadence="monthly", late_after_days=7,
         description="Risk registers, a monthly XLSX snapshot from the risk system.",
     ),
     Feed(
@@ -198,6 +206,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("snapshot_date", "audit_id"),
         replace_scope=("snapshot_date",),
         snapshot="snapshot_date",
+        cadence="quarterly", late_after_days=15,  # reported to each audit committee
         description="The internal audit plan and its results, a snapshot.",
     ),
     Feed(
@@ -212,6 +221,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("snapshot_date", "recommendation_id"),
         replace_scope=("snapshot_date",),
         snapshot="snapshot_date",
+        cadence="quarterly", late_after_days=15,  # reported to each audit committee
         description="Agreed audit actions and their progress, a snapshot.",
     ),
     Feed(
@@ -226,6 +236,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("contact_id",),
         replace_scope=("contact_date",),
         derived={"contact_date": "date"},
+        cadence="daily", late_after_days=1,
         description="Daily CRM extract of customer contacts (about 800,000 a year).",
     ),
     Feed(
@@ -246,6 +257,7 @@ FEEDS: tuple[Feed, ...] = (
         key=("as_at_date", "person_ref", "course"),
         replace_scope=("as_at_date",),
         snapshot="as_at_date",
+        cadence="quarterly", late_after_days=15,
         description="Mandatory training from the learning system (pseudonymous people).",
     ),
     Feed(

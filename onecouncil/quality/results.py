@@ -15,7 +15,7 @@ import psycopg
 
 @dataclass(frozen=True, order=True)
 class CheckResult:
-    source: str  # 'dbt' or 'gx'
+    source: str  # 'dbt', 'gx' or 'freshness'
     check_name: str
     relation: str | None
     severity: str  # 'blocking' or 'warning'
@@ -78,14 +78,24 @@ def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult])
 
 
 def latest_verdict(conn: psycopg.Connection, dag_id: str = "transform") -> Verdict:
-    """The verdict of the newest finished run of `dag_id` that stored check results."""
+    """The verdict of the newest finished run of `dag_id` that stored check results,
+    with the newest feed-freshness checks, whichever run stored them (the daily
+    `data_watch`): a feed gone late since the last transform shows in the next pack."""
     row = conn.execute(
         "select r.run_id from ops.runs r where r.dag_id = %s and r.finished_at is not null "
         "and exists (select 1 from ops.check_results c where c.run_id = r.run_id) "
         "order by r.finished_at desc limit 1", (dag_id,)).fetchone()
-    if row is None:
-        return Verdict(run_id=None)
-    return verdict(conn, row[0])
+    found = Verdict(run_id=None) if row is None else verdict(conn, row[0])
+    fresh = conn.execute(
+        "select source, check_name, relation, severity, status, failing_rows, message "
+        "from ops.check_results where source = 'freshness' and run_id = ("
+        " select run_id from ops.check_results where source = 'freshness'"
+        " order by checked_at desc limit 1)").fetchall()
+    if not fresh:
+        return found
+    others = tuple(r for r in found.results if r.source != "freshness")
+    return Verdict(run_id=found.run_id,
+                   results=tuple(sorted(others + tuple(CheckResult(*r) for r in fresh))))
 
 
 def verdict(conn: psycopg.Connection, run_id: str) -> Verdict:

@@ -77,7 +77,7 @@ create index if not exists quarantine_file on ops.quarantine (file_id);
 create table if not exists ops.check_results (
     run_id text not null,
     check_name text not null,
-    source text not null check (source in ('dbt', 'gx')),
+    source text not null check (source in ('dbt', 'gx', 'freshness')),
     relation text,
     severity text not null check (severity in ('blocking', 'warning')),
     status text not null check (status in ('pass', 'fail', 'error', 'skipped')),
@@ -86,6 +86,17 @@ create table if not exists ops.check_results (
     checked_at timestamptz not null default now(),
     primary key (run_id, source, check_name)
 );
+-- Feed freshness (quality.freshness) joined dbt and GX as a source of checks.
+do $$ begin
+    if exists (select 1 from pg_constraint
+               where conname = 'check_results_source_check'
+                 and conrelid = 'ops.check_results'::regclass
+                 and pg_get_constraintdef(oid) not like '%freshness%') then
+        alter table ops.check_results drop constraint check_results_source_check;
+        alter table ops.check_results add constraint check_results_source_check
+            check (source in ('dbt', 'gx', 'freshness'));
+    end if;
+end $$;
 
 -- Every alert to the data team (onecouncil.notify), emailed or not; one row per event.
 create table if not exists ops.notifications (
