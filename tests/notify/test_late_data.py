@@ -173,3 +173,21 @@ def test_no_chase_outside_the_chase_days(conn, smtp, notifications):
 
     assert chase_forecasts(date(2025, 9, 20)) == {"period": None}
     assert smtp.messages == [] and notifications() == []
+
+
+def test_a_warehouse_made_before_freshness_checks_accepts_them_after_migrate(conn):
+    from onecouncil.quality.results import CheckResult, store
+    from onecouncil.warehouse.schema import migrate
+
+    conn.execute("alter table ops.check_results drop constraint check_results_source_check;"
+                 " alter table ops.check_results add constraint check_results_source_check"
+                 " check (source in ('dbt', 'gx'))")
+    if conn.execute("select to_regclass('ops.schema_versions')").fetchone()[0]:
+        conn.execute("delete from ops.schema_versions")  # as if made by an older version
+    migrate(conn)
+    migrate(conn)  # idempotent
+    conn.execute("insert into ops.runs (run_id, dag_id) values ('old', 'data_watch')")
+    store(conn, "old", [CheckResult("freshness", "freshness of finance/ledger", None,
+                                    "warning", "pass")])
+    assert conn.execute("select count(*) from ops.check_results where source = 'freshness'"
+                        ).fetchone() == (1,)
