@@ -68,6 +68,9 @@ def check(run_id: str) -> dict:
     with connect(autocommit=True) as conn:
         verdict = check_run(conn, settings, run_id, results_dir)
     close_run(run_id, "failed" if failures else "success")
+    from onecouncil.notify.checks import blocking_failures
+
+    blocking_failures(verdict)  # the data team hears before the DRAFT pack reaches anyone
     summary = {"blocking_failures": len(verdict.blocking_failures),
                "warnings": len(verdict.warnings), "passed": verdict.passed}
     log.info("checks: %s", summary)

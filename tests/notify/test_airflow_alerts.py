@@ -80,19 +80,25 @@ def test_the_pack_and_transform_dags_declare_their_deadlines(dagbag):
     assert slow.reference.min_runs == 3 and slow.interval == timedelta(minutes=30)
 
 
-def test_a_missed_pack_deadline_emails_the_data_team(smtp, notifications):
-    """The callback Airflow runs when the deadline passes, called with the context Airflow
-    builds (Deadline.handle_miss: the run as JSON, and the deadline). A real scheduler
-    would take until 09:00 to miss it."""
-    from onecouncil.notify.airflow import deadline_missed
+def test_a_missed_pack_deadline_emails_the_data_team(dagbag, smtp, notifications):
+    """The monthly packs' own DeadlineAlert callback, run the way Airflow's executor runs
+    it when the deadline passes (callback_supervisor.execute_callback: the declared path
+    and kwargs, plus the context Deadline.handle_miss builds: the run as JSON and the
+    deadline). A real scheduler would have to wait until 09:00 to miss it."""
+    import structlog
+    from airflow.sdk.execution_time.callback_supervisor import execute_callback
 
+    [alert] = dagbag.dags["monthly_packs"].deadline
     run = {"dag_id": "monthly_packs", "dag_run_id": "scheduled__2025-09-12T06:00:00+00:00",
            "logical_date": "2025-09-12T06:00:00Z", "run_after": "2025-09-12T06:00:00Z",
            "state": "running", "conf": {}}
     context = {"dag_run": run, "deadline": {"id": "d1",
                                             "deadline_time": "2025-09-12T08:00:00+00:00"}}
-    deadline_missed(context=context, alert="monthly-packs-by-0900")
-    deadline_missed(context=context, alert="monthly-packs-by-0900")  # Airflow retrying
+    for _ in range(2):  # the executor retrying the callback: one email
+        ok, error = execute_callback(alert.callback.path,
+                                     {**alert.callback.kwargs, "context": context},
+                                     None, None, structlog.get_logger())
+        assert ok, error
 
     msg = smtp.only("deadline-missed:monthly-packs-by-0900:monthly_packs:")
     text = msg.get_content().replace("\r\n", "\n")
@@ -102,3 +108,24 @@ def test_a_missed_pack_deadline_emails_the_data_team(smtp, notifications):
     assert "state: running" in text and "What to do next:" in text
     [row] = notifications("deadline missed")
     assert row["delivered"] and row["period"] == "2025-26-P05"
+
+
+def test_a_transform_far_slower_than_usual_emails_the_data_team(dagbag, smtp, notifications):
+    import structlog
+    from airflow.sdk.execution_time.callback_supervisor import execute_callback
+
+    [alert] = dagbag.dags["transform"].deadline
+    run = {"dag_id": "transform", "dag_run_id": "asset_triggered__2025-09-03T10:15:00",
+           "logical_date": None, "run_after": "2025-09-03T10:15:00Z", "state": "running",
+           "conf": {}}
+    ok, error = execute_callback(
+        alert.callback.path, {**alert.callback.kwargs, "context": {
+            "dag_run": run, "deadline": {"id": "d2", "deadline_time": "2025-09-03T11:00:00Z"}}},
+        None, None, structlog.get_logger())
+    assert ok, error
+    msg = smtp.only("deadline-missed:transform-far-slower-than-usual:transform:")
+    text = msg.get_content()
+    assert "far longer than it usually does" in text and "2025-09-03 12:00 BST" in text
+    assert "dbt_build" in text
+    [row] = notifications("deadline missed")
+    assert row["delivered"] and row["period"] == "run of 2025-09-03"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 
 def test_an_alert_is_emailed_and_recorded_once(smtp, notifications):
     from onecouncil.notify.send import notify
@@ -54,3 +56,28 @@ def test_a_refused_connection_is_recorded_not_raised(smtp, notifications, monkey
     assert not result.delivered
     [row] = notifications()
     assert "ConnectionRefusedError" in row["error"]
+
+
+def test_failed_blocking_checks_are_emailed_once_per_set_of_failures(smtp, notifications):
+    from onecouncil.notify.checks import blocking_failures
+    from onecouncil.quality.results import CheckResult, Verdict
+
+    failing = CheckResult("dbt", "not_null_finance_outturn_cost_centre",
+                          "marts.finance_outturn", "blocking", "fail", 3, "3 rows are null")
+    passing = CheckResult("gx", "amounts in pence", "raw.finance__ledger", "blocking", "pass")
+    warning = CheckResult("gx", "payments description", "raw.finance__payments", "warning",
+                          "fail", 1)
+    assert blocking_failures(Verdict("t0", (passing, warning))) is None
+    blocking_failures(Verdict("t1", (failing, passing, warning)))
+    blocking_failures(Verdict("t2", (failing, passing)))  # the next run, the same failures
+    msg = smtp.only("blocking-checks:")
+    assert msg["Subject"].strip() == "[onecouncil] 1 blocking data check failed: packs are DRAFT"
+    text = msg.get_content()
+    assert "not_null_finance_outturn_cost_centre (dbt) on marts.finance_outturn: 3 rows" in text
+    assert "payments description" not in text and "What to do next:" in text
+    [row] = notifications("blocking check failed")
+    assert row["delivered"]
+
+    worse = dataclasses.replace(failing, failing_rows=4, message="4 rows are null")
+    blocking_failures(Verdict("t3", (worse,)))  # a different event: four rows now
+    assert len(smtp.messages) == 2
