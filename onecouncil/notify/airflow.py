@@ -104,7 +104,9 @@ def deadline_missed(context: dict, alert: str) -> None:
     """The DeadlineAlert callback (SyncCallback) of the pack and transform DAGs.
 
     Airflow calls it with `context` = {"dag_run": <the run, as JSON>, "deadline":
-    {"id", "deadline_time"}} and the kwargs the DAG declared (`alert`).
+    {"id", "deadline_time"}} and the kwargs the DAG declared (`alert`). For the monthly
+    packs the alert is about the finance pack: a run still open at 09:00 only because it
+    waits for sign-off, or on a day no finance pack is due, tells nobody.
     """
     try:
         run = context.get("dag_run") or {}
@@ -113,32 +115,47 @@ def deadline_missed(context: dict, alert: str) -> None:
         what, next_step = DEADLINES.get(alert, (alert, _next_step(dag_id)))
         when = run.get("logical_date") or run.get("run_after")
         period = _period(run.get("conf"), when)
-        due = _due_periods(dag_id, when)
+        if alert == "monthly-packs-by-0900":
+            late = _finance_packs_not_rendered(when, (run.get("conf") or {}).get("output"))
+            if not late:
+                log.info("%s: no finance pack due and unrendered; no alert", run_id)
+                return
+            period = late
         body = "\n".join([
             f"What happened: {what}. Run {run_id} of DAG {dag_id} had not finished by "
             f"{_london(deadline.get('deadline_time'))} (state: {run.get('state', 'unknown')}).",
-            f"Period: {due or period}",
+            f"Period: {period}",
             "",
             f"What to do next: {next_step}",
         ])
         from onecouncil.notify.send import notify
 
         notify(f"deadline-missed:{alert}:{dag_id}:{run_id}", "deadline missed",
-               f"{dag_id}: {what} ({due or period})", body, period=due or period)
+               f"{dag_id}: {what} ({period})", body, period=period)
     except Exception:  # noqa: BLE001
         log.exception("could not send the deadline alert")
 
 
-def _due_periods(dag_id: str, when: Any) -> str | None:
-    """For a monthly pack run: the periods whose finance pack was due that day."""
-    if dag_id != "monthly_packs" or when is None:
-        return None
+def _finance_packs_not_rendered(when: Any, output: str | None) -> str | None:
+    """The periods whose finance pack was due on the run's day and has not been written
+    that day, comma-separated; None when there are none."""
     import pendulum
 
     from onecouncil.due_dates import periods_due_on
     from onecouncil.packs.declarations import BY_NAME
+    from onecouncil.packs.output import pack_dir
+    from onecouncil.pipelines.packs import output_folder
 
-    day = (pendulum.parse(when) if isinstance(when, str) else pendulum.instance(when))
-    periods = periods_due_on(day.in_timezone(TZ).date(),
-                             BY_NAME["finance-outturn"].due_working_days)
-    return ", ".join(map(str, periods)) or None
+    if when is None:
+        return None
+    day = (pendulum.parse(when) if isinstance(when, str) else pendulum.instance(when)
+           ).in_timezone(TZ)
+    declaration = BY_NAME["finance-outturn"]
+    since = day.start_of("day").timestamp()
+    folder = output_folder(output)
+    late = []
+    for period in periods_due_on(day.date(), declaration.due_working_days):
+        path = pack_dir(folder, period) / f"{declaration.name}.json"
+        if not (path.exists() and path.stat().st_mtime >= since):
+            late.append(str(period))
+    return ", ".join(late) or None

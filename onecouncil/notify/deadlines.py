@@ -3,8 +3,9 @@
 - Monthly packs: the run of a working day's 07:00 schedule must finish by 09:00
   Europe/London. Airflow measures from the run's logical date (07:00 for a
   scheduled run) plus two hours; a run started by an Asset or by hand has no
-  logical date, so Airflow creates no deadline for it. On a day no pack is due the
-  run skips in seconds, so only a due day's run can miss it.
+  logical date, so Airflow creates no deadline for it. A run still open at 09:00
+  (waiting for sign-off, say) alerts only if a finance pack was due that day and is
+  not on disk (notify.airflow.deadline_missed): "not rendered by 09:00".
 - Transform: a run taking the average of its last 10 runs plus 30 minutes
   (Airflow's AVERAGE_RUNTIME; no deadline until 3 runs have finished).
 The callback runs on the executor (SyncCallback): it sends a blocking email.

@@ -80,25 +80,28 @@ def test_the_pack_and_transform_dags_declare_their_deadlines(dagbag):
     assert slow.reference.min_runs == 3 and slow.interval == timedelta(minutes=30)
 
 
-def test_a_missed_pack_deadline_emails_the_data_team(dagbag, smtp, notifications):
+def _miss(alert, run: dict, deadline_time: str):
+    import structlog
+    from airflow.sdk.execution_time.callback_supervisor import execute_callback
+
+    context = {"dag_run": run, "deadline": {"id": "d1", "deadline_time": deadline_time}}
+    ok, error = execute_callback(alert.callback.path,
+                                 {**alert.callback.kwargs, "context": context},
+                                 None, None, structlog.get_logger())
+    assert ok, error
+
+
+def test_a_missed_pack_deadline_emails_the_data_team(dagbag, smtp, notifications, tmp_path):
     """The monthly packs' own DeadlineAlert callback, run the way Airflow's executor runs
     it when the deadline passes (callback_supervisor.execute_callback: the declared path
     and kwargs, plus the context Deadline.handle_miss builds: the run as JSON and the
     deadline). A real scheduler would have to wait until 09:00 to miss it."""
-    import structlog
-    from airflow.sdk.execution_time.callback_supervisor import execute_callback
-
     [alert] = dagbag.dags["monthly_packs"].deadline
     run = {"dag_id": "monthly_packs", "dag_run_id": "scheduled__2025-09-12T06:00:00+00:00",
            "logical_date": "2025-09-12T06:00:00Z", "run_after": "2025-09-12T06:00:00Z",
-           "state": "running", "conf": {}}
-    context = {"dag_run": run, "deadline": {"id": "d1",
-                                            "deadline_time": "2025-09-12T08:00:00+00:00"}}
+           "state": "running", "conf": {"output": str(tmp_path)}}
     for _ in range(2):  # the executor retrying the callback: one email
-        ok, error = execute_callback(alert.callback.path,
-                                     {**alert.callback.kwargs, "context": context},
-                                     None, None, structlog.get_logger())
-        assert ok, error
+        _miss(alert, run, "2025-09-12T08:00:00+00:00")
 
     msg = smtp.only("deadline-missed:monthly-packs-by-0900:monthly_packs:")
     text = msg.get_content().replace("\r\n", "\n")
@@ -129,3 +132,24 @@ def test_a_transform_far_slower_than_usual_emails_the_data_team(dagbag, smtp, no
     assert "dbt_build" in text
     [row] = notifications("deadline missed")
     assert row["delivered"] and row["period"] == "run of 2025-09-03"
+
+
+def test_a_run_open_at_0900_with_its_finance_pack_rendered_tells_nobody(
+        dagbag, smtp, notifications, tmp_path):
+    """The run may still wait for sign-off (or for the transparency pack): the deadline is
+    about the finance pack, which is on disk. A day no finance pack is due tells nobody."""
+    from onecouncil.calendar import FiscalPeriod
+    from onecouncil.packs.output import pack_dir
+
+    [alert] = dagbag.dags["monthly_packs"].deadline
+    folder = pack_dir(tmp_path, FiscalPeriod.parse("2025-26-P05"))
+    folder.mkdir(parents=True)
+    (folder / "finance-outturn.json").write_text("{}")
+    run = {"dag_id": "monthly_packs", "dag_run_id": "scheduled__2025-09-12T06:00:00+00:00",
+           "logical_date": "2025-09-12T06:00:00Z", "state": "running",
+           "conf": {"output": str(tmp_path)}}
+    _miss(alert, run, "2025-09-12T08:00:00+00:00")
+    not_due = {**run, "dag_run_id": "scheduled__2025-09-15T06:00:00+00:00",
+               "logical_date": "2025-09-15T06:00:00Z"}
+    _miss(alert, not_due, "2025-09-15T08:00:00+00:00")
+    assert smtp.messages == [] and notifications() == []
