@@ -21,12 +21,25 @@ def test_due_periods_whose_data_changed_are_rendered_and_the_rest_left_alone():
         P("2025-26-P01"): ("v1", True),   # unchanged since its pack
         P("2025-26-P04"): ("v4b", True),  # restated: a corrected file replaced the period
         P("2025-26-P05"): ("v5", True),   # late files: its pack was never rendered
-        P("2024-25-P12"): ("v12", True),  # a first load of a past year
+        P("2025-26-P02"): ("v2", True),   # a first load of a past period
+        P("2024-25-P12"): ("v12", True),  # due before the monthly packs began: history
         P("2025-26-P07"): ("v7", True),   # not due until mid-November
     }
     rendered = {P("2025-26-P01"): ("v1", True), P("2025-26-P04"): ("v4a", True)}
     assert behind_the_data("finance-outturn", day, published, rendered) == [
-        P("2024-25-P12"), P("2025-26-P04"), P("2025-26-P05")]
+        P("2025-26-P02"), P("2025-26-P04"), P("2025-26-P05")]
+
+
+def test_periods_due_before_the_cadence_began_are_history_not_packs():
+    from onecouncil.packs.declarations import BY_NAME
+
+    old = {FiscalQuarter.parse("2015-16-Q1"): ("v", True),
+           FiscalQuarter.parse("2025-26-Q1"): ("w", True)}
+    assert BY_NAME["cabinet-quarterly"].cadence.first_run == date(2025, 7, 1)
+    assert behind_the_data("cabinet-quarterly", date(2025, 11, 3), old, {}) == [
+        FiscalQuarter.parse("2025-26-Q1")]
+    assert behind_the_data("year-end", date(2026, 6, 1),
+                           {FiscalYear.parse("2024-25"): ("y", True)}, {}) == []
 
 
 def test_a_pack_drafted_before_its_checks_passed_is_rendered_again():

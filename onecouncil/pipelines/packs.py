@@ -43,10 +43,12 @@ def behind_the_data(pack: str, run_day: date, published: Mapping[FiscalTime, Sta
                     rendered: Mapping[FiscalTime, State]) -> list[FiscalTime]:
     """The periods whose pack is due by `run_day` and does not show the data now
     published (no pack yet, another data version, or another check verdict). A period
-    not yet due is left for its day."""
-    n = BY_NAME[pack].due_working_days
+    not yet due is left for its day; one due before the pack's cadence began (its DAG's
+    first day, e.g. an indicator's values of 2015) is history, not a pack to render."""
+    declaration = BY_NAME[pack]
+    first, n = declaration.cadence.first_run, declaration.due_working_days
     return sorted(p for p, state in published.items()
-                  if pack_due(p, n) <= run_day and rendered.get(p) != state)
+                  if first <= pack_due(p, n) <= run_day and rendered.get(p) != state)
 
 
 def published_state(pack: str) -> dict[FiscalTime, State]:
