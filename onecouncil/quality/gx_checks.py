@@ -194,6 +194,9 @@ def run_suites(settings: Settings, run_id: str, *, suites=None,
         from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        # GX logs its own workings (registrations, config substitution, defaults) once per
+        # expectation: the task log keeps our results and GX's warnings only.
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         step = time.perf_counter()
         context = gx.get_context(mode="file", project_root_dir=str(settings.home))
         bars = context.variables.progress_bars
