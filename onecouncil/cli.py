@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onecouncil import settings as _settings
+from onecouncil.feeds.commands import feeds_app
 from datetime import UTC
 
 class _App(typer.Typer):
@@ -23,9 +24,10 @@ class _App(typer.Typer):
         try:
             return super().__call__(*args, **kwargs)
         except Exception as e:
+            from onecouncil.feeds.council import FeedsFileError
             from onecouncil.warehouse.lost import explain
 
-            message = explain(e)
+            message = str(e) if isinstance(e, FeedsFileError) else explain(e)
             if message is None:
                 raise
             Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}")
@@ -40,6 +42,7 @@ app = _App(
 warehouse_app = typer.Typer(help="Start, stop and describe the warehouse server.",
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
+app.add_typer(feeds_app, name="feeds")
 console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -207,7 +210,9 @@ def ingest(
     listed in the table); non-zero when the pipeline itself failed.
     """
     from onecouncil.airflow_runner import run_dag_in_process
+    from onecouncil.feeds.council import load as council_words
 
+    council_words()  # a bad feeds file (ONECOUNCIL_FEEDS_FILE) stops here, saying why
     settings = _settings.load()
     landing = (landing or settings.landing).expanduser().resolve()
     if not landing.is_dir():

@@ -29,6 +29,8 @@ class Settings:
     # A landing file changed this recently may still be being written: it waits for the
     # next run (ONECOUNCIL_SETTLE_SECONDS; 0 where the project wrote the files itself).
     settle_seconds: float = 60
+    # The council's own header words (ONECOUNCIL_FEEDS_FILE; default $ONECOUNCIL_HOME/feeds.yml).
+    feeds_file: Path | None = None
 
     @property
     def pgdata(self) -> Path:
@@ -74,6 +76,8 @@ def load() -> Settings:
         ui_host=os.environ.get("ONECOUNCIL_UI_HOST") or "127.0.0.1",
         ui_port=int(os.environ.get("ONECOUNCIL_UI_PORT") or 8080),
         settle_seconds=float(os.environ.get("ONECOUNCIL_SETTLE_SECONDS") or 60),
+        feeds_file=Path(os.environ["ONECOUNCIL_FEEDS_FILE"]).expanduser().resolve()
+        if os.environ.get("ONECOUNCIL_FEEDS_FILE") else home / "feeds.yml",
     )
 
 

@@ -35,9 +35,18 @@ CADENCES = {
 
 
 def normalise_header(name: object) -> str:
-    """Header names match ignoring case, surrounding spaces and `_`/space differences."""
+    """A header name lower-cased with runs of spaces and `_` as one space (what the wide
+    columns' patterns read); matching a column uses header_key."""
     text = "" if name is None else str(name)
     return re.sub(r"[\s_]+", " ", text.replace("\ufeff", "")).strip().lower()
+
+
+def header_key(name: object) -> str:
+    """What a header name is matched by: case, spaces, `_` and punctuation ignored, so
+    `TransactionNumber`, `Transaction Number`, `transaction_number` are one name, and so
+    are `Transaction No.` and `Transaction No` (contracts/sources.md)."""
+    text = "" if name is None else str(name)
+    return re.sub(r"[\W_]+", "", text.replace("\ufeff", "").lower())
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,8 @@ class Column:
 
     @property
     def header_names(self) -> tuple[str, ...]:
-        return tuple(normalise_header(n) for n in (self.name, *self.synonyms))
+        """The keys (header_key) this column is found by: its name, then its synonyms."""
+        return tuple(header_key(n) for n in (self.name, *self.synonyms))
 
 
 @dataclass(frozen=True)

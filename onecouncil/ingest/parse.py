@@ -70,8 +70,6 @@ class ParsedFile:
                     continue
             self.rows_read += 1
             errors: list[str] = []
-            if len(cells) > width and not is_blank(cells[width:]):
-                errors.append(f"the row has {len(cells)} fields but the header has {width}")
             values: list[object] = []
             ncells = len(cells)
             for name, at, parse, required, default in plan:
@@ -120,6 +118,9 @@ class ParsedFile:
                 values.append(gathered or None)
             extra = {name: _canonical(cells[at]) for at, name in header.extras.items()
                      if at < len(cells) and not is_blank([cells[at]])}
+            if len(cells) > width:  # values beyond the header (an unnamed trailing column)
+                extra.update({f"column {at + 1}": _canonical(cells[at])
+                              for at in range(width, len(cells)) if not is_blank([cells[at]])})
             self.rows_loaded += 1
             yield line, tuple(values), extra or None
 

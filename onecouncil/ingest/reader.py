@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from collections.abc import Iterator
 
-from onecouncil.feeds.model import Feed, normalise_header
+from onecouncil.feeds.model import Feed, header_key, normalise_header
 
 HEADER_SEARCH_ROWS = 25  # title rows above the header (Excel exports) are few
 
@@ -116,27 +116,54 @@ def is_trailer(cells: list[object]) -> bool:
     return False
 
 
-def match_header(feed: Feed, cells: list[object]) -> tuple[Header | None, list[str]]:
-    """A Header when the row holds every required column, else the missing names."""
+def header_lookup(feed: Feed, council: dict[str, tuple[str, ...]] | None = None
+                  ) -> dict[str, tuple[str, int]]:
+    """Header key -> (column, rank). A column's own name (rank 0) beats the council's words
+    (1, from the feeds file), which beat the built-in synonyms (2 on, in their order)."""
+    if council is None:
+        from onecouncil.feeds.council import synonyms_for
+
+        council = synonyms_for(feed)
+    lookup: dict[str, tuple[str, int]] = {}
+
+    def claim(word: str, column: str, rank: int) -> None:
+        key = header_key(word)
+        if key and (key not in lookup or rank < lookup[key][1]):
+            lookup[key] = (column, rank)
+
+    for column in feed.columns:
+        claim(column.name, column.name, 0)
+    for column in feed.columns:
+        for word in council.get(column.name, ()):
+            claim(word, column.name, 1)
+        for rank, word in enumerate(column.synonyms, start=2):
+            claim(word, column.name, rank)
+    return lookup
+
+
+def match_header(feed: Feed, cells: list[object],
+                 lookup: dict[str, tuple[str, int]] | None = None
+                 ) -> tuple[Header | None, list[str]]:
+    """A Header when the row holds every required column, else the missing names. Where
+    two cells name one column, the better word wins (`Payment Date` over `Invoice Date`);
+    the other is kept as an extra column."""
     import re
 
-    lookup: dict[str, str] = {}
-    for column in feed.columns:  # canonical names beat synonyms of another column
-        lookup.setdefault(normalise_header(column.name), column.name)
-    for column in feed.columns:
-        for name in column.header_names:
-            lookup.setdefault(name, column.name)
-    positions: dict[str, int] = {}
+    lookup = header_lookup(feed) if lookup is None else lookup
+    keys = [header_key(c) for c in cells]
+    best: dict[str, tuple[int, int]] = {}  # column -> (rank, cell index)
+    for index, key in enumerate(keys):
+        hit = lookup.get(key) if key else None
+        if hit and (hit[0] not in best or hit[1] < best[hit[0]][0]):
+            best[hit[0]] = (hit[1], index)
+    positions = {column: index for column, (_, index) in best.items()}
+    taken = set(positions.values())
     wide: dict[str, dict[int, str]] = {}
     extras: dict[int, str] = {}
     for index, cell in enumerate(cells):
+        if index in taken or not keys[index]:
+            continue
         name = normalise_header(cell)
-        if not name:
-            continue
-        column = lookup.get(name)
-        if column and column not in positions:
-            positions[column] = index
-            continue
         for raw_column, pattern in feed.wide.items():
             m = re.match(pattern, name)
             if m:
@@ -151,24 +178,77 @@ def match_header(feed: Feed, cells: list[object]) -> tuple[Header | None, list[s
     return Header(0, names, positions, wide, extras), []
 
 
+class HeaderRefused(FileRefused):
+    """No row holds every required column; says which were missing from the closest row,
+    what that row held, and which of its cells look like each missing column."""
+
+    def __init__(self, feed: Feed, missing: list[str], line_number: int, cells: list[object],
+                 lookup: dict[str, tuple[str, int]]):
+        self.missing = missing
+        self.line_number = line_number
+        self.columns = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+        self.candidates = likely_candidates(missing, cells, lookup)
+        shown = " | ".join(self.columns)
+        if len(shown) > 400:
+            shown = shown[:400] + " ..."
+        likely = "; ".join(
+            f"{column}: " + (" or ".join(repr(c) for c in found) if found else "none look like it")
+            for column, found in self.candidates.items())
+        example = next(((column, found[0]) for column, found in self.candidates.items()
+                        if found), (missing[0], "the header word"))
+        super().__init__(
+            f"no header row with the required columns (missing: {', '.join(missing)}; "
+            f"looked at the first {HEADER_SEARCH_ROWS} rows). The closest was line "
+            f"{line_number}, with the columns: {shown}. Likely: {likely}. If that is the "
+            f"column, add the word to the feeds file (ONECOUNCIL_FEEDS_FILE): {feed.folder}: "
+            f"synonyms: {example[0]}: [{example[1]!r}]")
+
+
+def likely_candidates(missing: list[str], cells: list[object],
+                      lookup: dict[str, tuple[str, int]], limit: int = 3
+                      ) -> dict[str, list[str]]:
+    """Per missing column, the row's unclaimed cells closest to any of its words."""
+    from difflib import SequenceMatcher
+
+    words: dict[str, list[str]] = {}
+    for key, (column, _) in lookup.items():
+        words.setdefault(column, []).append(key)
+    cells_by_key = {}
+    for cell in cells:
+        key = header_key(cell)
+        if key and key not in lookup:
+            cells_by_key.setdefault(key, str(cell).strip())
+    found: dict[str, list[str]] = {}
+    for column in missing:
+        scored = []
+        for key, shown in cells_by_key.items():
+            score = max(SequenceMatcher(None, key, w).ratio() for w in words.get(column, [column]))
+            if len(key) >= 3 and any(len(w) >= 3 and (w in key or key in w)
+                                     for w in words.get(column, [])):
+                score = max(score, 0.75)  # `Trans Ref Code` holds `ref`, `Payee Nm` `payee`
+            if score >= 0.7:
+                scored.append((-score, shown))
+        found[column] = [shown for _, shown in sorted(scored)[:limit]]
+    return found
+
+
 def find_header(feed: Feed, rows: Iterator[tuple[int, list[object]]]) -> Header:
-    best: list[str] | None = None
+    lookup = header_lookup(feed)
+    best: tuple[list[str], int, list[object]] | None = None
     for line_number, cells in rows:
         if is_blank(cells):
             continue
-        header, missing = match_header(feed, cells)
+        header, missing = match_header(feed, cells, lookup)
         if header:
             header.line_number = line_number
             return header
-        if best is None or len(missing) < len(best):
-            best = missing
+        if best is None or len(missing) < len(best[0]):
+            best = (missing, line_number, cells)
         if line_number >= HEADER_SEARCH_ROWS:
             break
     if best is None:
         raise FileRefused("zero data rows: the file is empty")
-    raise FileRefused(
-        f"no header row with the required columns (missing: {', '.join(best)}; "
-        f"looked at the first {HEADER_SEARCH_ROWS} rows)")
+    raise HeaderRefused(feed, best[0], best[1], best[2], lookup)
 
 
 def open_rows(data: bytes, file_name: str, feed: Feed) -> tuple[str, Iterator]:

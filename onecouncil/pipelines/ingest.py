@@ -20,6 +20,9 @@ def landing_folder(param: str | None) -> Path:
 
 def prepare_run(run_id: str, dag_id: str, landing: Path, period: str | None = None) -> None:
     """Start (or check) the warehouse, bring its schemas up to date, open the run record."""
+    from onecouncil.feeds.council import load as council_words
+
+    council_words()  # the council's header words are valid, or the run stops saying why
     open_run(run_id, dag_id, period)
     if not landing.is_dir():
         raise FileNotFoundError(

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from onecouncil.feeds.model import Column, Feed, normalise_header
+from onecouncil.feeds.model import Column, Feed, header_key
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -162,7 +162,7 @@ def read(feed: Feed, path: Path, seen_hashes: set[str]) -> Verdict:
     for i, row in enumerate(rows):
         if row is None:  # a continuation line of a quoted field
             continue
-        norm = [normalise_header(v) for v in row]
+        norm = [header_key(v) for v in row]
         found = {}
         for c in feed.columns:
             for k, h in enumerate(norm):
