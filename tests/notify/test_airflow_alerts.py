@@ -153,3 +153,50 @@ def test_a_run_open_at_0900_with_its_finance_pack_rendered_tells_nobody(
                "logical_date": "2025-09-15T06:00:00Z"}
     _miss(alert, not_due, "2025-09-15T08:00:00+00:00")
     assert smtp.messages == [] and notifications() == []
+
+
+def test_airflow_sets_the_finance_pack_deadline_and_its_miss_emails_the_team(
+        dagbag, smtp, notifications, settings, tmp_path):
+    """A real monthly-packs run on a due day (12 September 2025, logical date 07:00 London)
+    whose finance pack cannot render: Airflow itself creates the Deadline from the DAG's
+    DeadlineAlert at 09:00, the scheduler's own query finds it passed and marks it missed
+    (Deadline.handle_miss, which builds the callback and its context), and the callback
+    runs as the executor runs it. Only the scheduler's loop is left out: this is what one
+    pass of it does."""
+    import structlog
+    from airflow.models import DagRun
+    from airflow.models.deadline import Deadline
+    from airflow.sdk.execution_time.callback_supervisor import execute_callback
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    from onecouncil.airflow_runner import ensure_metadata_db, load_dag
+
+    ensure_metadata_db(settings, echo=lambda *_: None)
+    dag = load_dag("packs.py", "monthly_packs")
+    for t in dag.tasks:
+        t.retries = 0
+    logical = datetime(2025, 9, 12, 7, 0, tzinfo=LONDON)
+    run = dag.test(logical_date=logical,
+                   run_conf={"period": "2025-26-P77", "output": str(tmp_path)})
+    assert str(getattr(run.state, "value", run.state)) == "failed"
+
+    with create_session() as session:
+        deadlines = session.scalars(
+            select(Deadline).join(DagRun).where(DagRun.run_id == run.run_id)
+            .where(Deadline.deadline_time < datetime.now(LONDON)).where(~Deadline.missed)
+        ).all()
+        assert [d.deadline_time.astimezone(LONDON) for d in deadlines] == [
+            datetime(2025, 9, 12, 9, 0, tzinfo=LONDON)]
+        deadlines[0].handle_miss(session)
+        data = dict(deadlines[0].callback.data)
+    ok, error = execute_callback(data["path"], data["kwargs"], None, None,
+                                 structlog.get_logger())
+    assert ok, error
+
+    msg = smtp.only(f"deadline-missed:monthly-packs-by-0900:monthly_packs:{run.run_id}")
+    text = msg.get_content().replace("\r\n", "\n")
+    assert "2025-26-P05" in msg["Subject"] and "2025-09-12 09:00 BST" in text
+    [row] = notifications("deadline missed")
+    assert row["delivered"] and row["period"] == "2025-26-P05"
+    assert row["body"] == text.rstrip("\n")
