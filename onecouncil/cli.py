@@ -15,6 +15,7 @@ from rich.table import Table
 
 from onecouncil import settings as _settings
 from onecouncil.feeds.commands import feeds_app
+from onecouncil.notify.commands import alerts_app
 from datetime import UTC
 
 class _App(typer.Typer):
@@ -43,6 +44,7 @@ warehouse_app = typer.Typer(help="Start, stop and describe the warehouse server.
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(alerts_app, name="alerts")
 console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, soft_wrap=True)
 
