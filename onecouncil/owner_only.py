@@ -25,14 +25,21 @@ HOME_MODE = 0o711
 PRIVATE = stat.S_IRWXG | stat.S_IRWXO
 
 
+def _tighten(path: Path) -> None:
+    try:
+        mode = path.lstat().st_mode
+        if not stat.S_ISLNK(mode) and mode & PRIVATE:
+            path.chmod(stat.S_IMODE(mode) & ~PRIVATE)
+    except (FileNotFoundError, PermissionError):
+        pass  # gone meanwhile, or another user's (left for its owner)
+
+
 def _tighten_tree(top: Path) -> None:
-    """Drop group and other bits under `top` (state written by an earlier version)."""
+    """Drop group and other bits under `top` (state written by an earlier version, or by a
+    process that was not started through onecouncil)."""
     for folder, dirs, files in os.walk(top):
         for name in dirs + files:
-            path = Path(folder) / name
-            mode = path.lstat().st_mode
-            if not stat.S_ISLNK(mode) and mode & PRIVATE:
-                path.chmod(stat.S_IMODE(mode) & ~PRIVATE)
+            _tighten(Path(folder) / name)
 
 
 def restrict(settings: _settings.Settings | None = None) -> None:
@@ -46,8 +53,6 @@ def restrict(settings: _settings.Settings | None = None) -> None:
     for entry in home.iterdir():
         if entry.name in LEFT_ALONE or entry.is_symlink():
             continue
-        mode = entry.lstat().st_mode
-        if mode & PRIVATE:
-            entry.chmod(stat.S_IMODE(mode) & ~PRIVATE)
+        _tighten(entry)
         if entry.is_dir():  # what a process without umask 077 wrote there, or an old version
             _tighten_tree(entry)
