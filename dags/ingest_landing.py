@@ -5,6 +5,10 @@ Loads every file that has arrived in the landing zone (`<landing>/<feed>/*.csv|x
 into the warehouse's `raw` schema, following `contracts/sources.md`: one task per
 feed, each file in one transaction, archived byte for byte, bad rows kept in
 `ops.quarantine`, whole-file refusals and duplicates recorded in `ops.files`.
+`prepare` records what is not a feed file (a symbolic link, another file type, a file
+outside a feed's folder) as refused in `ops.files`, unread and left in place; a file
+changed in the last minute waits for the next run. Two runs at once each take a file
+under a lock named after its path, so every file loads once.
 
 A feed task that loaded at least one file updates its Asset `raw.<feed>`, which
 the transform DAGs are scheduled on; a feed with nothing new is skipped, so no

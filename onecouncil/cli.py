@@ -209,7 +209,10 @@ def ingest(
     """Run the ingestion DAG (ingest_landing) in-process over a landing folder.
 
     Exits 0 when the run worked, even if files were refused (refusals are data,
-    listed in the table); non-zero when the pipeline itself failed.
+    listed in the table); non-zero when the pipeline itself failed. What is not a
+    feed file (a symbolic link, another file type, a file outside a feed's folder)
+    is listed as refused and left where it is; a file changed in the last minute
+    (ONECOUNCIL_SETTLE_SECONDS) waits for the next run.
     """
     from onecouncil.airflow_runner import run_dag_in_process
     from onecouncil.feeds.council import load as council_words
