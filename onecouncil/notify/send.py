@@ -37,8 +37,10 @@ def notify(event_key: str, kind: str, subject: str, body: str, *, period: str | 
     alerts = alerts or _settings.alerts()
     if conn is None:
         from onecouncil.warehouse import connect
+        from onecouncil.warehouse.schema import migrate
 
         with connect(autocommit=True) as own:
+            migrate(own)  # a callback may be the first thing to run on a new warehouse
             return notify(event_key, kind, subject, body, period=period, conn=own,
                           alerts=alerts)
     with conn.transaction():
