@@ -17,6 +17,7 @@ ingested (see manifest.py). One module per source system:
 | crm.py | CRM | customer/contacts (daily) |
 | consultations.py | engagement platform | engagement/consultations |
 | learning.py | learning system | workforce/training |
+| benchmarks.py | published figures (LG Inform, DWP, DEFRA, OHID) | benchmark/* |
 
 Some 2024-25 context comes too, because the packs compare with it: the first
 indicator returns carry the whole 2024-25 history, the quarterly snapshot feeds
@@ -39,7 +40,8 @@ from pathlib import Path
 
 from onecouncil.calendar import FiscalPeriod
 from onecouncil.feeds.registry import FEEDS
-from onecouncil.simulate import audit, consultations, crm, erp, learning, org, performance, risk
+from onecouncil.simulate import (audit, benchmarks, consultations, crm, erp, learning, org,
+                                 performance, risk)
 from onecouncil.simulate import manifest as manifest_mod
 from onecouncil.simulate._common import YEAR, Landing
 
@@ -94,6 +96,7 @@ def simulate(
     crm.write_contacts(landing, organisation, through, scale, seed)
     consultations.write_consultations(landing, organisation, through, seed)
     learning.write_training(landing, organisation, through, scale, seed)
+    benchmarks.write_benchmarks(landing, indicators, through, seed)
 
     missing = sorted({f.folder for f in FEEDS} - {f.feed for f in landing.files})
     if missing:  # a programming error: every feed must get a file
