@@ -54,8 +54,10 @@ select
     england_value::numeric as england_value,
     trend::text as trend,
     trend_from_period_label::text as trend_from_period_label,
-    (extract(year from age(quarter_end, period_end)) * 12
-        + extract(month from age(quarter_end, period_end)))::integer as months_old,
+    -- calendar months from the month the period ends to the quarter's last month
+    ((extract(year from quarter_end) - extract(year from period_end)) * 12
+        + extract(month from quarter_end) - extract(month from period_end))::integer
+        as months_old,
     row_number() over (partition by fiscal_year, quarter
                        order by short_name, breakdown, measure, unit, period_type)::integer
         as sort_order

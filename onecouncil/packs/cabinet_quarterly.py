@@ -33,8 +33,11 @@ The relations each section reads (the dbt exposure's depends_on):
 - finance: reports.rpt_cabinet__finance_summary; unmapped lines: marts.finance_unmapped_lines
 - corporate risks: reports.rpt_cabinet__risk_heat_map, reports.rpt_cabinet__highest_risks,
   reports.rpt_cabinet__open_risks_by_rating
+- how we compare: reports.rpt_cabinet__how_we_compare, rpt_cabinet__how_we_compare_areas
+  and rpt_cabinet__benchmark_files (benchmarks.how_we_compare); a Red indicator linked to
+  a benchmark (benchmark/indicators) names its entries
 - data quality: reports.pack_sources, reports.pack_quarantine (lineage.sources) and
-  reports.pack_thresholds (thresholds.thresholds)
+  reports.pack_thresholds (thresholds.thresholds); the benchmark files and periods used
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ from typing import Any
 import psycopg
 
 from onecouncil.calendar import FiscalQuarter
-from onecouncil.packs import charts, disclosure, indicators, lineage, thresholds, visibility
+from onecouncil.packs import (benchmarks, charts, disclosure, indicators, lineage, thresholds,
+                              visibility)
 from onecouncil.packs.formatting import number_in
 from onecouncil.packs.rows import fetch
 from onecouncil.packs.sections import not_available
@@ -52,7 +56,7 @@ from onecouncil.packs.sections import not_available
 NAME = "cabinet-quarterly"
 MARTS = ("marts.indicator_results", "marts.plan_action_progress",
          "marts.finance_outturn_council", "marts.finance_outturn_directorate",
-         "marts.finance_unmapped_lines", "marts.risk_register")
+         "marts.finance_unmapped_lines", "marts.risk_register", "marts.benchmark_comparison")
 THRESHOLD_KEYS = ("rag_amber_above_pct", "rag_red_above_pct", "zero_budget_red_above",
                   "council_name", "risk_medium_from", "risk_high_from", "risk_very_high_from")
 
@@ -159,6 +163,11 @@ def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
     by_priority, priority_total = _rag_lines(
         conn, "reports.rpt_cabinet__indicators_by_priority", key)
 
+    # ---- how we compare: the benchmarks, read before the Red indicators that link to them
+    compare = benchmarks.how_we_compare(conn, key, "rpt_cabinet__how_we_compare",
+                                        "rpt_cabinet__how_we_compare_areas",
+                                        "rpt_cabinet__benchmark_files")
+
     # ---- Red indicators, each with its trend
     trends: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in _rows(conn, "reports.rpt_cabinet__red_indicator_trends", TREND_COLUMNS, key,
@@ -171,6 +180,7 @@ def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
         shown["commentary"] = r["commentary"]
         shown["trend"] = trend
         shown["chart_id"] = f"trend-{len(red_indicators) + 1}"
+        shown["benchmarks"] = [e["chart_id"] for e in benchmarks.linked(compare, r["indicator_id"])]
         red_indicators.append(shown)
 
     # Listed by name and RAG only: values appear in the Red list, where they are disclosed.
@@ -236,6 +246,7 @@ def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
         "changes": changes,
         "finance": finance,
         "risk": risk,
+        "how_we_compare": compare,
         "unmapped_lines": unmapped,
         "disclosure": {
             "rule": "Values of indicators measured in numbers, and the numerators and "
@@ -256,7 +267,8 @@ def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
     source_files, quarantine = lineage.sources(conn, NAME, period)
     limits = thresholds.thresholds(conn)
     return figures, {
-        "marts": [m for m in MARTS if m != "marts.risk_register" or risk["available"]],
+        "marts": [m for m in MARTS if (m != "marts.risk_register" or risk["available"])
+                  and (m != "marts.benchmark_comparison" or compare["available"])],
         "source_files": source_files,
         "quarantine": quarantine,
         "thresholds": thresholds.pick(limits, THRESHOLD_KEYS),
@@ -310,4 +322,5 @@ def context(figures: dict[str, Any]) -> dict[str, Any]:
             "first. The vertical scale does not start at zero; gaps are figures not shown. "
             + "; ".join(f"{pt['label']}: {pt['display']}" for pt in chart["points"]) + ".")
         drawn[ind["chart_id"]] = chart
-    return {"charts": drawn, "no_target": indicators.NO_TARGET}
+    return {"charts": drawn, "no_target": indicators.NO_TARGET,
+            "compare": benchmarks.context(figures["how_we_compare"])}

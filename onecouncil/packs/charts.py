@@ -66,3 +66,30 @@ def line_chart(items: list[tuple[str, Decimal | None, str]], width: int = 640, h
     return {"width": width, "height": height, "top": top, "baseline": height - bottom,
             "left": left, "right": width - right, "points": points,
             "lines": [" ".join(s) for s in segments]}
+
+
+def dot_plot(items: list[tuple[str, Decimal, str, bool]], median: Decimal | None = None,
+             width: int = 460, label_width: int = 170, value_width: int = 70,
+             row_height: int = 20, top: int = 10) -> dict[str, Any]:
+    """Geometry of a dot plot: one row per area (label, value, formatted value, is the
+    council), in the order given, on a scale fitted to the values (padded, not from
+    zero: the spread between the areas is the point); the median as a line."""
+    values = [Decimal(v) for _, v, _, _ in items]
+    low, high = (min(values), max(values)) if values else (Decimal(0), Decimal(1))
+    pad = (high - low) * Decimal("0.05") if high != low else (abs(high) * Decimal("0.1") or 1)
+    low, high = low - pad, high + pad
+    plot_left, plot_width = label_width, width - label_width - value_width
+    scale = Decimal(plot_width) / (high - low)
+
+    def x(v: Decimal) -> float:
+        return round(float(plot_left + (Decimal(v) - low) * scale), 1)
+
+    dots = [{"label": label, "short_label": label if len(label) <= 24 else label[:23] + "…",
+             "display": display, "council": council, "x": x(value),
+             "y": top + i * row_height + row_height / 2}
+            for i, (label, value, display, council) in enumerate(items)]
+    height = top * 2 + len(items) * row_height
+    return {"width": width, "height": height, "label_width": label_width,
+            "plot_left": plot_left, "plot_right": plot_left + plot_width, "dots": dots,
+            "median_x": None if median is None else x(Decimal(median)),
+            "top": top, "bottom": height - top}

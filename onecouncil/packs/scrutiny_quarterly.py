@@ -1,8 +1,10 @@
 """The quarterly pack for the scrutiny committee (public).
 
 Sections: corporate projects and capital schemes; every public indicator for the quarter;
-customer contact by channel; consultation compliance; mandatory training by directorate
-and course; data quality. Every figure comes from the report models
+how we compare with the comparator councils on published figures (benchmarks.py, over
+rpt_scrutiny__how_we_compare, ..._areas and ..._benchmark_files); customer contact by
+channel; consultation compliance; mandatory training by directorate and course; data
+quality, with the benchmark files and periods used. Every figure comes from the report models
 (dbt/models/reports/scrutiny, `reports.rpt_scrutiny__*`), read here with plain selects;
 this module applies disclosure control and shapes the rows for the template.
 
@@ -25,7 +27,7 @@ from typing import Any
 import psycopg
 
 from onecouncil.calendar import FiscalPeriod, FiscalQuarter
-from onecouncil.packs import charts, disclosure, formatting, lineage, thresholds
+from onecouncil.packs import benchmarks, charts, disclosure, formatting, lineage, thresholds
 from onecouncil.packs.indicators import INDICATOR_COLUMNS, NO_TARGET, shown_indicator
 from onecouncil.packs.rows import report_rows
 from onecouncil.packs.sections import not_available
@@ -42,6 +44,7 @@ WAITING_FOR = {
     "contact": ["customer/contacts"],
     "consultations": ["engagement/consultations"],
     "training": ["workforce/training"],
+    "how_we_compare": list(benchmarks.FEEDS),
 }
 
 # The marts behind each section, listed in the lineage when the section is shown.
@@ -51,6 +54,7 @@ MARTS = {
     "contact": "marts.contact_monthly",
     "consultations": "marts.consultation_compliance",
     "training": "marts.training_compliance",
+    "how_we_compare": "marts.benchmark_comparison",
 }
 
 KEY = "where fiscal_year = %(fy)s and quarter = %(q)s"
@@ -196,7 +200,10 @@ def build(conn: psycopg.Connection, period: FiscalQuarter) -> tuple[dict, dict]:
     key = {"fy": str(period.year), "q": period.quarter}
     sections = {"projects": _projects(conn, key), "indicators": _indicators(conn, key),
                 "contact": _contact(conn, key, period),
-                "consultations": _consultations(conn, key), "training": _training(conn, key)}
+                "consultations": _consultations(conn, key), "training": _training(conn, key),
+                "how_we_compare": benchmarks.how_we_compare(
+                    conn, key, "rpt_scrutiny__how_we_compare",
+                    "rpt_scrutiny__how_we_compare_areas", "rpt_scrutiny__benchmark_files")}
     figures = {
         "quarter": period.quarter, "quarter_start": period.first_day,
         "quarter_end": period.last_day, "project_rags": list(PROJECT_RAGS), **sections,
@@ -223,12 +230,13 @@ def context(figures: dict[str, Any]) -> dict[str, Any]:
     """The contact chart's geometry (contacts by channel, the year to the quarter end),
     and the words for a missing target."""
     contact = figures["contact"]
+    compare = benchmarks.context(figures["how_we_compare"])
     if not contact["available"]:
-        return {"contact_chart": None, "no_target": NO_TARGET}
+        return {"contact_chart": None, "no_target": NO_TARGET, "compare": compare}
     items = [(c["channel"].capitalize(), Decimal(c["contacts"]), f"{c['contacts']:,}")
              for c in contact["year_to_date"]]
     chart = charts.bar_chart(items)
     chart["title"] = f"Contacts by channel, April to the end of quarter {figures['quarter']}"
     chart["description"] = ("Bar chart of contacts by channel, largest shown longest. "
                             + "; ".join(f"{lab}: {disp}" for lab, _, disp in items) + ".")
-    return {"contact_chart": chart, "no_target": NO_TARGET}
+    return {"contact_chart": chart, "no_target": NO_TARGET, "compare": compare}

@@ -122,6 +122,10 @@ def _totals(rows):
 
 def fill_marts(c) -> None:
     c.execute(MARTS_DDL)
+    # no benchmarks unless a test loads them (benchmark_fixtures.fill_benchmarks)
+    from benchmark_fixtures import create_marts
+
+    create_marts(c)
     base = (FY, PERIOD, PERIOD_END)
     for r in COST_CENTRES:
         budget, actual, forecast = D(r[6]), D(r[7]), D(r[8])
