@@ -12,7 +12,8 @@ under a lock named after its path, so every file loads once.
 
 A feed task that loaded at least one file updates its Asset `raw.<feed>`, which
 the transform DAGs are scheduled on; a feed with nothing new is skipped, so no
-Asset event fires. The run is recorded in `ops.runs`.
+Asset event fires. When no file at all has arrived, `prepare` skips every feed
+task at once. The run is recorded in `ops.runs`.
 
 The landing folder is `$ONECOUNCIL_HOME/landing` (`onecouncil service up` creates it
 and `onecouncil service status` names it): copy each file into its feed's folder there,
@@ -66,7 +67,11 @@ def ingest_landing():
         from onecouncil.pipelines import ingest
 
         run_id, landing = _context()
-        ingest.prepare_run(run_id, DAG_ID, ingest.landing_folder(landing))
+        folder = ingest.landing_folder(landing)
+        ingest.prepare_run(run_id, DAG_ID, folder)
+        if not ingest.anything_arrived(folder):
+            # an empty poll costs this task and record_run, not a task per feed
+            raise AirflowSkipException(f"no new files in {folder}")
 
     def load_task(folder: str, table: str, outlet):
         @task(task_id=f"load__{table}", outlets=[outlet], doc_md=f"Load `{folder}` files.")

@@ -395,7 +395,10 @@ def service_status() -> None:
 
     from onecouncil import service
 
-    about = service.status()
+    try:
+        about = service.status()
+    except service.ServiceError as e:
+        _fail(str(e))
     table = Table(title="onecouncil service")
     for name in ("component", "state", "pid", "since"):
         table.add_column(name)

@@ -36,6 +36,14 @@ def prepare_run(run_id: str, dag_id: str, landing: Path, period: str | None = No
                         o.reason)
 
 
+def anything_arrived(landing: Path) -> bool:
+    """Some feed has a file waiting in the landing folder."""
+    from onecouncil.feeds import FEEDS
+    from onecouncil.ingest.run import arrived_files
+
+    return any(arrived_files(landing, feed) for feed in FEEDS)
+
+
 def load_feed(folder: str, landing: Path, run_id: str) -> list[dict]:
     feed = feed_by_folder(folder)
     with connect(autocommit=True) as conn:

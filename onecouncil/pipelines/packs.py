@@ -64,7 +64,9 @@ def published_state(pack: str) -> dict[FiscalTime, State]:
         try:
             rows = conn.execute("select fiscal_year, period, sha256 from reports.pack_sources "
                                 "where pack = %s", (pack,)).fetchall()
-        except psycopg.errors.UndefinedTable:  # the transform has not built the reports yet
+        except psycopg.errors.UndefinedTable:
+            log.warning("reports.pack_sources does not exist: the transform has not built the "
+                        "report layer, so no pack can follow the data yet")
             return {}
         final = latest_verdict(conn).is_final
     files: dict[FiscalTime, list[dict]] = {}

@@ -36,6 +36,7 @@ class ServiceError(RuntimeError):
 class Component:
     name: str
     argv: list[str]
+    env: tuple[tuple[str, str], ...] = ()  # what this component adds to the service's env
 
 
 def cores() -> int:
@@ -78,6 +79,13 @@ def service_env(settings: _settings.Settings) -> dict[str, str]:
     env = {**os.environ, **airflow_env(settings)}
     env.update({k: os.environ.get(k, v) if k.startswith("AIRFLOW__") else v
                 for k, v in ours.items()})
+    if executor(env) == "CeleryExecutor":
+        if not env.get("AIRFLOW__CELERY__BROKER_URL"):
+            raise ServiceError("the CeleryExecutor needs its broker: set "
+                               "AIRFLOW__CELERY__BROKER_URL, e.g. redis://:PASSWORD@HOST:6379/0")
+        # Task results in Airflow's metadata database, as docker-compose.yml has them.
+        env.setdefault("AIRFLOW__CELERY__RESULT_BACKEND",
+                       "db+" + env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
     # Airflow starts some of its own processes as `airflow ...` found on PATH.
     env["PATH"] = os.pathsep.join([str(Path(_airflow_bin()).parent), env.get("PATH", "")])
     return env
@@ -99,11 +107,20 @@ def components(settings: _settings.Settings, env: dict[str, str]) -> list[Compon
     if executor(env) == "CeleryExecutor":
         host = socket.gethostname()
         for i in range(1, celery_workers() + 1):
+            # Each worker records its own name on the task instances it runs.
             found.append(Component(f"celery-worker-{i}", [
                 airflow, "celery", "worker", "--celery-hostname", f"worker{i}@{host}",
                 "--skip-serve-logs", "--concurrency",
-                env["AIRFLOW__CELERY__WORKER_CONCURRENCY"]]))
+                env["AIRFLOW__CELERY__WORKER_CONCURRENCY"]], env=(
+                    ("ONECOUNCIL_WORKER_NAME", f"worker{i}@{host}"),
+                    ("AIRFLOW__CORE__HOSTNAME_CALLABLE", "onecouncil.service.worker_name"))))
     return found
+
+
+def worker_name() -> str:
+    """Airflow's hostname_callable on a Celery worker of the service: the worker's own
+    name, so two workers on one machine are told apart in task_instance.hostname."""
+    return os.environ.get("ONECOUNCIL_WORKER_NAME") or socket.getfqdn()
 
 
 def log_file(settings: _settings.Settings, name: str) -> Path:
@@ -182,8 +199,8 @@ def up(settings: _settings.Settings | None = None, echo: Callable[[str], None] =
         if missing:
             _activate_dags(settings)
         for c in missing:
-            processes.start(c.name, c.argv, env, settings.run_dir, log_file(settings, c.name),
-                            cwd=settings.home)
+            processes.start(c.name, c.argv, {**env, **dict(c.env)}, settings.run_dir,
+                            log_file(settings, c.name), cwd=settings.home)
             echo(f"started {c.name}")
         if not missing:
             echo("the service is already running")
