@@ -23,6 +23,12 @@ check verdict of the `transform` DAG:
 - A section whose data has not arrived says it is not yet available and which
   feed it waits for; the pack still renders. A pack whose blocking checks
   failed is written marked `DRAFT - data checks failed`.
+- Sign-off: each rendered pack is stamped `Awaiting sign-off` and its
+  `approve_<pack>` task (one per period, Airflow human-in-the-loop approval) waits
+  for the pack's approver in Required actions, the REST API or `onecouncil signoff`.
+  Approve stamps it Final with the approver's name and time; `publish_<pack>` then
+  publishes a public pack into `$ONECOUNCIL_HOME/published`. Reject records the
+  reason and keeps it unpublished. A draft cannot be approved.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ def _render_task(pack: PackDeclaration):
     @task(task_id=f"render_{pack.name.replace('-', '_')}",
           doc_md=f"Render `{pack.name}` ({pack.title}; {pack.classification.lower()}, "
                  f"for {pack.audience}; signed off by the {pack.approver}).")
-    def render() -> list[str]:
+    def render() -> list[dict]:
         from onecouncil.pipelines.packs import for_run, render_periods
 
         context = get_current_context()
@@ -62,6 +68,37 @@ def _render_task(pack: PackDeclaration):
         return render_periods(pack.name, periods, context["params"].get("output"))
 
     return render
+
+
+def _approval_task(pack: PackDeclaration):
+    """One approval per rendered period, waiting for the pack's approver (human in the
+    loop); a draft is never put up for sign-off."""
+    from onecouncil.signoff.approvers import approver_of, assigned_users
+    from onecouncil.signoff.operator import PackApproval
+
+    return PackApproval.partial(
+        task_id=f"approve_{pack.name.replace('-', '_')}", pack=pack.name,
+        assigned_users=assigned_users(pack), map_index_template="{{ task.period }}",
+        doc_md=f"Sign-off of `{pack.name}` by the {approver_of(pack)}: Approve stamps the "
+               "pack Final with the approver's name and time"
+               + (" and publishes it" if pack.public else "")
+               + "; Reject (with a reason) keeps it unpublished and tells the data team.")
+
+
+def _publish_task(pack: PackDeclaration):
+    @task(task_id=f"publish_{pack.name.replace('-', '_')}",
+          trigger_rule="none_failed_min_one_success",
+          doc_md=f"Publish the approved `{pack.name}` packs of this run into "
+                 "$ONECOUNCIL_HOME/published (a new version for a restated period).")
+    def publish() -> list[dict]:
+        from onecouncil.pipelines.packs import publish_approved
+
+        context = get_current_context()
+        run = context["dag_run"]
+        return publish_approved(pack.name, run.dag_id, run.run_id,
+                                context["params"].get("output"))
+
+    return publish
 
 
 def _any_of(assets):
@@ -100,7 +137,10 @@ def _pack_dag(cadence: Cadence):
     )
     def pack_dag():
         for pack in packs:
-            _render_task(pack)()
+            requests = _render_task(pack)()
+            approval = _approval_task(pack).expand_kwargs(requests)
+            if pack.public:
+                approval >> _publish_task(pack)()
 
     return pack_dag()
 

@@ -270,18 +270,35 @@ def transform() -> None:
     _print_verdict()
 
 
-def render_packs(periods: list, quarters: list, output: Path | None, years: list = ()) -> None:
+def render_packs(periods: list, quarters: list, output: Path | None, years: list = (),
+                 approve_as: str | None = None) -> None:
     """Run the pack DAG of each cadence (monthly_packs, quarterly_packs, annual_packs) for
-    these periods, quarters and years; list the packs written."""
+    these periods, quarters and years up to sign-off; list the packs written. With
+    `approve_as` (the demo) every pack put up for sign-off is approved by that name and the
+    public ones published; without it the runs stop, awaiting sign-off."""
     from onecouncil.packs.declarations import ANNUAL, MONTHLY, QUARTERLY, of_cadence
+    from onecouncil.signoff.inprocess import run_until_signoff
 
+    settings = _settings.load()
     out = str(output) if output else None
     wanted = [(MONTHLY, list(periods)), (QUARTERLY, list(quarters)), (ANNUAL, list(years))]
+    awaiting = False
     for cadence, items in wanted:
         if items:
             conf = {cadence.param: ",".join(map(str, items)), "output": out}
-            _run_dag("packs.py", cadence.dag_id, conf,
-                     f"{cadence.name} packs for {conf[cadence.param]}")
+            started = time.monotonic()
+            with console.status(f"running DAG {cadence.dag_id} ({cadence.name} packs for "
+                                f"{conf[cadence.param]}) ..."):
+                run_id, state = run_until_signoff(
+                    "packs.py", cadence.dag_id, conf, settings, echo=console.print,
+                    on_waiting=_approve_all(approve_as) if approve_as else None)
+            console.print(f"DAG {cadence.dag_id} run {run_id}: {state} in "
+                          f"{time.monotonic() - started:.1f}s")
+            if state not in ("success", "awaiting sign-off"):
+                _fail(f"the {cadence.dag_id} DAG run ended {state}; see the task logs under "
+                      f"{settings.logs / 'airflow'} or run `onecouncil airflow standalone`",
+                      code=2)
+            awaiting = awaiting or state == "awaiting sign-off"
     root = (output or _settings.load().output).expanduser().resolve()
     table = Table(title=f"Packs written under {root}")
     for name in ("period", "pack", "files"):
@@ -294,6 +311,44 @@ def render_packs(periods: list, quarters: list, output: Path | None, years: list
                 table.add_row(str(when), declaration.name,
                               ", ".join(files) if files else "not written")
     console.print(table)
+    if awaiting:
+        console.print("[bold]The packs are awaiting sign-off[/bold] (a pack is Final only once "
+                      "its approver signs it off). See what waits with `onecouncil signoff "
+                      "list`; approve with `onecouncil signoff approve PACK PERIOD --by NAME` "
+                      "or reject with `onecouncil signoff reject PACK PERIOD --by NAME "
+                      "--reason TEXT` (or in Airflow's UI, Required actions).")
+    if approve_as:
+        _print_published(settings)
+
+
+def _approve_all(name: str):
+    """The demo's sign-off: approve every waiting pack of a run as `name`, and say so."""
+    def approve(run_id: str) -> None:
+        from airflow.settings import Session
+
+        from onecouncil.signoff import waiting as db
+        from onecouncil.signoff import REASON, SIGNED_OFF_BY
+
+        session = Session()
+        try:
+            for w in db.waiting(session):
+                if w.run_id == run_id:
+                    db.answer(session, w, approve=True, by=name,
+                              values={SIGNED_OFF_BY: name, REASON: None})
+                    console.print(f"approved {w.pack} {w.period} as {name!r}")
+        finally:
+            session.close()
+
+    return approve
+
+
+def _print_published(settings) -> None:
+    from onecouncil.publish.site import published_root, read_index
+
+    root = published_root(settings)
+    publications = read_index(root)["publications"]
+    console.print(f"published site: {root / 'index.html'} ({len(publications)} publications; "
+                  f"checksums in {root / 'index.json'})")
 
 
 @app.command()
@@ -318,6 +373,9 @@ def run(
     it is not yet available and which feed it waits for; a pack whose blocking data
     checks failed is written marked DRAFT - data checks failed. A failing task fails
     the run at once (no retry delay in-process).
+
+    Every other pack is written `Awaiting sign-off` and the run stops there: nothing is
+    Final or published until the pack's approver approves it (`onecouncil signoff`).
     """
     from onecouncil.calendar import FiscalPeriod, FiscalQuarter, FiscalYear
 
@@ -334,6 +392,73 @@ def run(
         ingest(landing=landing, all_files=False)
     transform()
     render_packs(periods, quarters, output, years)
+
+
+signoff_app = typer.Typer(
+    help="Sign off packs: no pack is Final until its approver approves it. Approving stamps "
+         "the pack Final with the approver's name and time and publishes a public pack into "
+         "$ONECOUNCIL_HOME/published (a new version beside the old for a restated period; "
+         "restricted packs are never published); rejecting records the reason, keeps it "
+         "unpublished and tells the data team. Works through the running service's Airflow "
+         "API when ONECOUNCIL_AIRFLOW_API_URL is set (token from ONECOUNCIL_AIRFLOW_API_TOKEN "
+         "or ONECOUNCIL_AIRFLOW_USER/_PASSWORD), else directly on Airflow's metadata database.",
+    no_args_is_help=True)
+app.add_typer(signoff_app, name="signoff")
+
+
+@signoff_app.command("list")
+def signoff_list() -> None:
+    """List the packs waiting for sign-off: pack, period, since when, which DAG run."""
+    from onecouncil.signoff.commands import waiting
+
+    found = waiting(_settings.load())
+    if not found:
+        console.print("no pack is waiting for sign-off")
+        return
+    table = Table(title="Waiting for sign-off")
+    for name in ("pack", "period", "asked at", "DAG run", "what"):
+        table.add_column(name, overflow="fold")
+    for w in found:
+        table.add_row(w.pack, w.period, str(w.asked_at)[:19], f"{w.dag_id} {w.run_id}",
+                      w.subject)
+    console.print(table)
+
+
+def _decide(pack: str, period: str, approve: bool, by: str, reason: str | None) -> None:
+    from onecouncil.signoff.commands import decide
+    from onecouncil.signoff.waiting import NotWaiting
+
+    try:
+        done = decide(_settings.load(), pack, period, approve=approve, by=by, reason=reason)
+    except (NotWaiting, RuntimeError) as e:
+        _fail(str(e))
+    verb = "approved" if approve else "rejected"
+    console.print(f"{pack} {period} {verb} by {by} through {done['via']}; DAG run "
+                  f"{done['dag_id']} {done['run_id']}: {done['state']}")
+
+
+@signoff_app.command("approve")
+def signoff_approve(
+    pack: str = typer.Argument(..., help="The pack, e.g. cabinet-quarterly."),
+    period: str = typer.Argument(..., help="Its period, quarter or year, e.g. 2025-26-Q2."),
+    by: str = typer.Option(..., "--by", help="Who signs it off, as the pack will name them."),
+) -> None:
+    """Approve a waiting pack: stamp it Final (name and time) and publish it if public."""
+    _decide(pack, period, True, by, None)
+
+
+@signoff_app.command("reject")
+def signoff_reject(
+    pack: str = typer.Argument(..., help="The pack, e.g. cabinet-quarterly."),
+    period: str = typer.Argument(..., help="Its period, quarter or year, e.g. 2025-26-Q2."),
+    by: str = typer.Option(..., "--by", help="Who rejects it."),
+    reason: str = typer.Option(..., "--reason", help="Why it cannot go out; recorded, and "
+                               "sent to the data team."),
+) -> None:
+    """Reject a waiting pack: it stays unpublished; the reason is recorded and sent on."""
+    if not reason.strip():
+        _fail("say why with --reason TEXT")
+    _decide(pack, period, False, by, reason)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
@@ -473,7 +598,9 @@ def demo(
     seed: int = typer.Option(7, help="Random seed for the simulator."),
 ) -> None:
     """Start the warehouse, simulate the council's files, ingest them, build the marts,
-    check them and render the packs for every simulated period and quarter, through Airflow."""
+    check them and render the packs for every simulated period and quarter, through Airflow;
+    then approve every pack as `demo` and publish the public ones under
+    $ONECOUNCIL_HOME/published."""
     settings = _settings.load()
     landing = settings.home / "demo" / "landing"
     warehouse_up()
@@ -486,7 +613,7 @@ def demo(
     transform()
     # the quarters whose last period has been simulated
     quarters = [FiscalQuarter(last.year, q) for q in range(1, 5) if 3 * q <= last.period]
-    render_packs(periods_through(last), quarters, None)
+    render_packs(periods_through(last), quarters, None, approve_as="demo")
 
 
 def _check_against_manifest(landing: Path) -> None:

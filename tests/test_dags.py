@@ -71,10 +71,17 @@ def test_pack_dags_are_generated_from_the_declarations(dagbag):
         dag = dagbag.dags[cadence.dag_id]
         assert cadence.param in dag.params
         tasks = {t.task_id for t in dag.tasks}
-        assert tasks == {f"render_{d.name.replace('-', '_')}" for d in DECLARATIONS
-                         if d.cadence == cadence}
+        mine = [d for d in DECLARATIONS if d.cadence == cadence]
+        # render -> approve (sign-off, one per period) -> publish (public packs only)
+        assert tasks == {f"{step}_{d.name.replace('-', '_')}" for d in mine
+                         for step in ("render", "approve", *(("publish",) if d.public else ()))}
+        for d in mine:
+            name = d.name.replace("-", "_")
+            assert dag.task_dict[f"approve_{name}"].upstream_task_ids == {f"render_{name}"}
+            if d.public:
+                assert dag.task_dict[f"publish_{name}"].upstream_task_ids == {f"approve_{name}"}
     every = {t.task_id for c in CADENCES for t in dagbag.dags[c.dag_id].tasks}
-    assert len(every) == len(DECLARATIONS)
+    assert len([t for t in every if t.startswith("render_")]) == len(DECLARATIONS)
 
 
 def test_a_run_started_by_hand_does_not_wait_for_retries(monkeypatch, settings):

@@ -72,10 +72,12 @@ def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_la
     """Build the pack's figures from the marts and write its files; returns their paths.
 
     `period_label` is P01..P13 (also 'P5' or 5) for monthly packs. A verdict that is not
-    final (checks not run, or a blocking check failed) renders the pack as a DRAFT.
+    final (checks not run, or a blocking check failed) renders the pack as a DRAFT; one that
+    is final renders it `Awaiting sign-off` by the pack's approver.
     """
     from onecouncil.calendar import parse_label
     from onecouncil.packs import render
+    from onecouncil.signoff.approvers import approver_of
 
     try:
         spec = PACKS[pack]
@@ -90,6 +92,7 @@ def render_pack(conn: psycopg.Connection, pack: str, fiscal_year: str, period_la
     return render.render(
         spec.name, title=spec.title, public=spec.public, template=spec.template, period=period,
         output_dir=output_dir, figures=figures, lineage=lineage, verdict=verdict,
+        approver=approver_of(spec.declaration),
         extras=spec.extras(figures, lineage, period), extra_context=spec.context(figures),
         pdf=pdf)
 

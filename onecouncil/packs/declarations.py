@@ -48,8 +48,11 @@ class PackDeclaration:
     # Due rule: the pack is due this many working days (England) after its period closes
     # (period 13 closes on 30 April; the year-end summary follows period 13).
     due_working_days: int
-    approver: str  # the role that signs it off (contracts/packs.md "Sign-off")
+    approver: str  # the role that signs it off by default (contracts/packs.md "Sign-off")
     audience: str
+    # The headline figures: (what the council calls it, its dotted path in the pack JSON's
+    # figures). The approval form shows them; a new published version lists those that moved.
+    headlines: tuple[tuple[str, str], ...] = ()
 
     @property
     def classification(self) -> str:
@@ -61,31 +64,53 @@ DECLARATIONS: tuple[PackDeclaration, ...] = (
         name="finance-outturn", title="Finance outturn", public=False, cadence=MONTHLY,
         template="finance-outturn.html", module="onecouncil.packs.finance_outturn",
         due_working_days=10, approver="Director of Finance (section 151 officer)",
-        audience="Corporate Leadership Team"),
+        audience="Corporate Leadership Team",
+        headlines=(("Forecast outturn (£)", "council.forecast_outturn"),
+                   ("Forecast variance (£)", "council.variance"),
+                   ("Forecast variance (%)", "council.variance_pct"),
+                   ("Council RAG", "council.rag"),
+                   ("Forecast submissions on time (%)", "compliance_total.compliance_pct"))),
     PackDeclaration(
         name="transparency-spend", title="Council spending over £500", public=True,
         cadence=MONTHLY, template="transparency-spend.html",
         module="onecouncil.packs.transparency_spend", due_working_days=10,
-        approver="Director of Finance", audience="The public"),
+        approver="Director of Finance", audience="The public",
+        headlines=(("Payments published", "payments_published"),
+                   ("Total spent (£)", "total_amount"))),
     PackDeclaration(
         name="cabinet-quarterly", title="Cabinet quarterly performance report", public=True,
         cadence=QUARTERLY, template="cabinet-quarterly.html",
         module="onecouncil.packs.cabinet_quarterly", due_working_days=15,
-        approver="Head of Performance", audience="Cabinet"),
+        approver="Head of Performance", audience="Cabinet",
+        headlines=(("Indicators reported", "indicators_reported"),
+                   ("Indicators Red", "indicators_by_directorate_total.counts.Red"),
+                   ("Indicators Green", "indicators_by_directorate_total.counts.Green"),
+                   ("Council Plan actions complete", "plan_actions_total.counts.complete"),
+                   ("Forecast variance (£)", "finance.council.variance"),
+                   ("Open corporate risks", "risk.open_risks"))),
     PackDeclaration(
         name="scrutiny-quarterly", title="Scrutiny committee quarterly report", public=True,
         cadence=QUARTERLY, template="scrutiny-quarterly.html",
         module="onecouncil.packs.scrutiny_quarterly", due_working_days=15,
-        approver="Head of Performance", audience="Scrutiny committee"),
+        approver="Head of Performance", audience="Scrutiny committee",
+        headlines=(("Projects Red", "projects.by_rag.Red"),
+                   ("Customer contacts, year to date", "contact.year_to_date_total"),
+                   ("Consultations long enough", "consultations.compliant"),
+                   ("Training completed on time", "training.total.completion_rate"))),
     PackDeclaration(
         name="audit-committee", title="Audit committee: risk and internal audit", public=False,
         cadence=QUARTERLY, template="audit-committee.html",
         module="onecouncil.packs.audit_committee", due_working_days=15,
-        approver="Head of Internal Audit", audience="Audit committee"),
+        approver="Head of Internal Audit", audience="Audit committee",
+        headlines=(("Open risks", "risk_summary.open"), ("Closed risks", "risk_summary.closed"))),
     PackDeclaration(
         name="year-end", title="Year-end summary of achievements", public=True, cadence=ANNUAL,
         template="year-end.html", module="onecouncil.packs.year_end", due_working_days=15,
-        approver="Head of Performance", audience="Chief Executive, councillors and the public"),
+        approver="Head of Performance", audience="Chief Executive, councillors and the public",
+        headlines=(("Council Plan actions complete", "actions.total.complete"),
+                   ("Indicators Red at year end", "indicators.by_rag.Red"),
+                   ("Indicators Green at year end", "indicators.by_rag.Green"),
+                   ("Outturn variance (£)", "finance.council.variance"))),
 )
 
 BY_NAME = {d.name: d for d in DECLARATIONS}

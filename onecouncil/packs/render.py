@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from onecouncil.calendar import FiscalTime
-from onecouncil.packs import formatting
+from onecouncil.packs import formatting, stamp
 from onecouncil.packs.output import atomic_write, canonical_json, data_version, pack_dir
 from onecouncil.quality.results import Verdict
 
@@ -85,22 +85,26 @@ def _public(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def render(pack: str, *, title: str, public: bool, template: str, period: FiscalTime,
            output_dir: Path | str, figures: Mapping[str, Any], lineage: Mapping[str, Any],
-           verdict: Verdict, extras: Mapping[str, bytes] | None = None,
+           verdict: Verdict, approver: str, extras: Mapping[str, bytes] | None = None,
            extra_context: Mapping[str, Any] | None = None, pdf: bool = True) -> list[Path]:
     """Render one pack for one period; returns the files written (html, pdf, json, extras).
 
-    An existing pack for the period is replaced file by file, each atomically.
+    Data whose checks passed gives a pack `Awaiting sign-off` by `approver`, never Final:
+    only sign-off (stamp.restamp) makes it Final. An existing pack for the period is
+    replaced file by file, each atomically.
     """
     folder = pack_dir(output_dir, period)
     version = data_version(lineage.get("source_files", []))
     checks = checks_summary(verdict)
+    stamped = stamp.for_render(verdict.is_final, approver)
     document = {
         "pack": pack,
         "title": title,
         "classification": "Public" if public else "Restricted",
         "fiscal_year": str(period.year),
         "period": period.label,
-        "status": "final" if verdict.is_final else "draft",
+        "status": stamped["status"],
+        "signoff": stamp.in_json(stamped),
         "data_version": version,
         "figures": _public(figures),
         "lineage": _public(lineage),
@@ -115,6 +119,7 @@ def render(pack: str, *, title: str, public: bool, template: str, period: Fiscal
         "period": period,
         "data_version": version,
         "verdict": verdict,
+        "stamp": stamped,
         "checks": checks,
         "figures": figures,
         "lineage": lineage,

@@ -97,18 +97,41 @@ def output_folder(param: str | None) -> Path:
     return Path(param).expanduser().resolve() if param else _settings.load().output
 
 
-def render_periods(pack: str, periods: list[FiscalTime], output: str | None) -> list[str]:
-    """Render `pack` for each period with the latest transform verdict; the files written."""
+def render_periods(pack: str, periods: list[FiscalTime], output: str | None) -> list[dict]:
+    """Render `pack` for each period with the latest transform verdict, stamped `Awaiting
+    sign-off` (or DRAFT); per period, what its approval task asks (signoff.decide.request)."""
     from onecouncil.packs import render_pack
+    from onecouncil.packs.output import pack_dir
     from onecouncil.quality.results import latest_verdict
+    from onecouncil.signoff.decide import request
     from onecouncil.warehouse import connect
 
-    written: list[str] = []
+    requests: list[dict] = []
     with connect(autocommit=True) as conn:
         verdict = latest_verdict(conn)
         for period in periods:
             paths = render_pack(conn, pack, str(period.year), period.label,
                                 output_folder(output), verdict)
             log.info("%s %s: %s", pack, period, ", ".join(p.name for p in paths))
-            written += [str(p) for p in paths]
-    return written
+            requests.append(request(pack, period, pack_dir(output_folder(output), period)))
+    return requests
+
+
+def publish_approved(pack: str, dag_id: str, run_id: str, output: str | None) -> list[dict]:
+    """Publish every period of `pack` approved in this DAG run; their index.json entries."""
+    from onecouncil.calendar import parse
+    from onecouncil.packs.output import pack_dir
+    from onecouncil.publish import publish
+    from onecouncil.signoff.records import APPROVED, decisions
+    from onecouncil.warehouse import connect
+
+    with connect(autocommit=True) as conn:
+        approved = [d for d in decisions(conn, pack=pack, run_id=run_id)
+                    if d["dag_id"] == dag_id and d["decision"] == APPROVED]
+    entries = []
+    for d in approved:
+        entry = publish(pack, pack_dir(output_folder(output), parse(d["period"])))
+        log.info("%s %s published as version %s (%s)", pack, d["period"], entry["version"],
+                 ", ".join(f["path"] for f in entry["files"]))
+        entries.append(entry)
+    return entries

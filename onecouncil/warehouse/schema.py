@@ -98,6 +98,25 @@ do $$ begin
     end if;
 end $$;
 
+-- Every sign-off decision on a pack (onecouncil.signoff): who approved or rejected which
+-- period's pack, at which data version, when, and why it was rejected. One row per pack
+-- and period per DAG run, so a retried approval task records its decision once.
+create table if not exists ops.signoffs (
+    signoff_id bigserial primary key,
+    pack text not null,
+    period text not null,
+    data_version text not null check (data_version ~ '^[0-9a-f]{64}$'),
+    decision text not null check (decision in ('approved', 'rejected')),
+    decided_by text not null,
+    decided_at timestamptz not null,
+    reason text,
+    dag_id text not null,
+    run_id text not null,
+    check (decision = 'approved' or reason is not null),
+    unique (dag_id, run_id, pack, period)
+);
+create index if not exists signoffs_pack_period on ops.signoffs (pack, period);
+
 -- Every alert to the data team (onecouncil.notify), emailed or not; one row per event.
 create table if not exists ops.notifications (
     notification_id bigserial primary key,

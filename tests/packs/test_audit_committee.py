@@ -149,7 +149,7 @@ def test_a_warehouse_with_only_indicator_data_renders_every_section_waiting(
         _, html, doc = _render(conn, final_verdict, tmp_path, label)
         _assert_waiting(html, doc, set(SECTIONS))
         assert doc["lineage"]["source_files"] == []  # the indicator file is not this pack's
-        assert doc["status"] == "final"
+        assert doc["status"] == "awaiting sign-off"  # checks passed; Final only once signed off
 
 
 def test_audit_data_without_a_risk_register_waits_for_the_risk_feed(conn, final_verdict,
@@ -355,7 +355,7 @@ def test_rerender_is_byte_identical_and_pdf_is_tagged(audit_marts, final_verdict
     for a, b in zip(sorted(first), sorted(second), strict=True):
         assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between two renders"
     raw = next(p for p in first if p.suffix == ".json").read_text(encoding="utf-8")
-    assert doc["classification"] == "Restricted" and doc["status"] == "final"
+    assert doc["classification"] == "Restricted" and doc["status"] == "awaiting sign-off"
     assert list(doc) == sorted(doc) and "transform-1" not in raw
     pdf = next(p for p in first if p.suffix == ".pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")

@@ -88,12 +88,16 @@ def test_finance_outturn_files_and_byte_identical_rerender(marts, final_verdict,
         assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between two renders"
     doc = json.loads(_read(first, ".json"))
     assert list(doc) == sorted(doc)
-    assert doc["status"] == "final" and doc["classification"] == "Restricted"
+    assert doc["status"] == "awaiting sign-off" and doc["classification"] == "Restricted"
+    assert doc["signoff"] == {"approver": "Director of Finance (section 151 officer)",
+                              "signed_off_by": None, "signed_off_at": None}
     assert "transform-1" not in _read(first, ".json").decode()  # no run id of the transform
     # Decimals as strings, exactly as the mart holds them
     assert doc["figures"]["council"]["variance"] == "24234.56"
     html = _read(first, ".html").decode()
     assert "DRAFT" not in html
+    assert "<title>Awaiting sign-off - Finance outturn" in html
+    assert '<dd class="status">Awaiting sign-off</dd>' in html and ">Final<" not in html
     assert not list((tmp_path / "a" / FY / "P05").glob(".*tmp"))
 
 
