@@ -347,8 +347,16 @@ def _print_published(settings) -> None:
 
     root = published_root(settings)
     publications = read_index(root)["publications"]
+    table = Table(title=f"Published under {root}")
+    for name in ("period", "pack", "version", "formats", "published", "signed off by"):
+        table.add_column(name, overflow="fold")
+    for p in publications:
+        table.add_row(p["period"], p["pack"], str(p["version"]),
+                      ", ".join(f["format"] for f in p["files"]), p["published_on"],
+                      p["signed_off_by"] or "")
+    console.print(table)
     console.print(f"published site: {root / 'index.html'} ({len(publications)} publications; "
-                  f"checksums in {root / 'index.json'})")
+                  f"every file's sha256 in {root / 'index.json'})")
 
 
 @app.command()
@@ -417,7 +425,7 @@ def signoff_list() -> None:
         return
     table = Table(title="Waiting for sign-off")
     for name in ("pack", "period", "asked at", "DAG run", "what"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=name in ("pack", "period"))
     for w in found:
         table.add_row(w.pack, w.period, str(w.asked_at)[:19], f"{w.dag_id} {w.run_id}",
                       w.subject)
