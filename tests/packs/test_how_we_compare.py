@@ -105,12 +105,14 @@ def test_no_benchmark_data_says_not_yet_available_and_the_pack_renders(
 
 
 @pytest.mark.skipif(not shutil.os.path.exists(CHROMIUM), reason="Chromium not installed")
+@pytest.mark.parametrize("pack", ["cabinet-quarterly", "scrutiny-quarterly"])
 def test_the_section_has_no_axe_violations_and_the_pdf_stays_tagged(
-        browser, cabinet_marts, final_verdict, tmp_path):  # noqa: F811
-    fill_benchmarks(cabinet_marts)
-    rebuild_reports(cabinet_marts)
-    paths, html_path, _, _ = _render(cabinet_marts, "cabinet-quarterly", final_verdict,
-                                     tmp_path, pdf=True)
+        browser, request, final_verdict, tmp_path, pack):  # noqa: F811
+    conn = request.getfixturevalue("cabinet_marts" if pack.startswith("cabinet")
+                                   else "services_marts")
+    fill_benchmarks(conn)
+    rebuild_reports(conn)
+    paths, html_path, _, _ = _render(conn, pack, final_verdict, tmp_path, pdf=True)
     page, results = _axe(browser, html_path)
     try:
         assert results.violations_count == 0, json.dumps(
