@@ -340,6 +340,9 @@ def report(results, about, version, n, erp: Path, plain: Path, control_total, ch
     console.print(table)
     loader, psql, pandas = (r[1] for r in results)
     console.print(f"loader / psql   = {loader / psql:.2f}x")
+    ratio = psql / loader  # throughput: rows/s of the loader over rows/s of COPY
+    verdict = "goal met" if ratio >= 0.8 else "bar met" if ratio >= 0.5 else "below the bar"
+    console.print(f"loader throughput / COPY = {ratio:.2f} (goal 0.8, bar 0.5: {verdict})")
     console.print(f"loader / pandas = {loader / pandas:.2f}x")
     console.print(f"files: ERP CSV {erp.stat().st_size / 1e6:.1f} MB (Windows-1252, CRLF), "
                   f"plain CSV {plain.stat().st_size / 1e6:.1f} MB; "

@@ -10,18 +10,30 @@ A process killed mid-COPY leaves nothing behind but the archived bytes.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import asdict, dataclass
 from datetime import datetime, UTC
 from pathlib import Path
 
+import polars as pl
 import psycopg
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from onecouncil.feeds.model import Feed
 from onecouncil.ingest import archive, set_rules
+from onecouncil.ingest.columnar import ColumnarFile, body_offset, columnar_eligible
 from onecouncil.ingest.parse import ParsedFile
-from onecouncil.ingest.reader import FileRefused, find_header, open_rows
+from onecouncil.ingest.reader import (
+    FileRefused,
+    csv_rows,
+    decode_text,
+    detect_format,
+    find_header,
+    open_rows,
+)
 from onecouncil.warehouse.schema import raw_table
 
 
@@ -76,22 +88,68 @@ def _seen_before(conn: psycopg.Connection, sha: str) -> bool:
                         (sha,)).fetchone() is not None
 
 
+_HEAD = 1 << 20
+
+
+def _columnar(feed: Feed, data: bytes, file_name: str, defaults: dict
+              ) -> tuple[str, ColumnarFile, pl.DataFrame] | None:
+    """The file read for the columnar path, or None when it takes the row-by-row one."""
+    if detect_format(data, file_name) != "csv":
+        return None
+    text, encoding = decode_text(data)
+    if not columnar_eligible(feed, encoding, text):
+        return None
+    # The header is among the first rows: read them from the head of the text, not a copy
+    # of all of it (the whole text only when the head does not settle it).
+    try:
+        header = find_header(feed, csv_rows(text[:_HEAD]))
+    except FileRefused:
+        if len(text) <= _HEAD:
+            raise
+        header = find_header(feed, csv_rows(text))
+    # the header record may span lines (a quoted new line): the body starts after it
+    start = body_offset(text, header.line_number - 1)
+    after = csv.reader(io.StringIO(text[start:start + _HEAD], newline=""))
+    next(after)
+    last_header_line = header.line_number - 1 + after.line_num
+    offset = body_offset(text, last_header_line)
+    parsed = ColumnarFile(feed, header, text, offset, last_header_line + 1, defaults)
+    try:
+        frame = parsed.tokens()
+    except pl.exceptions.PolarsError:  # a row longer than its header, odd quoting
+        return None
+    return encoding, parsed, frame
+
+
 def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
           defaults: dict) -> FileOutcome:
-    encoding, rows = open_rows(data, file_name, feed)
-    header = find_header(feed, rows)
-    parsed = ParsedFile(feed, header, rows, defaults)
+    columnar = _columnar(feed, data, file_name, defaults)
+    if columnar:
+        encoding, parsed, frame = columnar
+        header = parsed.header
+    else:
+        encoding, rows = open_rows(data, file_name, feed)
+        header = find_header(feed, rows)
+        parsed = ParsedFile(feed, header, rows, defaults)
     file_id = conn.execute("select nextval('ops.files_file_id_seq')").fetchone()[0]
     loaded_at = datetime.now(UTC)
     columns = feed.copied_columns + [
         "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
-    copy = sql.SQL("copy {} ({}) from stdin").format(
-        raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)))
-    with conn.cursor() as cur, cur.copy(copy) as pipe:
-        adapt = _adapt if feed.wide else tuple
-        for line, values, extra in parsed.rows():
-            pipe.write_row((*adapt(values), Jsonb(extra) if extra else None,
-                            file_id, sha, line, loaded_at))
+    copy = sql.SQL("copy {} ({}) from stdin{}").format(
+        raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(" (format csv)" if columnar else ""))
+    # The columnar path hands batches to a writer thread, so the server copies one batch
+    # while Polars parses the next.
+    with conn.cursor() as cur, cur.copy(
+            copy, writer=QueuedLibpqWriter(cur) if columnar else None) as pipe:
+        if columnar:
+            for chunk in parsed.batches(frame, (file_id, sha, loaded_at)):
+                pipe.write(chunk)
+        else:
+            adapt = _adapt if feed.wide else tuple
+            for line, values, extra in parsed.rows():
+                pipe.write_row((*adapt(values), Jsonb(extra) if extra else None,
+                                file_id, sha, line, loaded_at))
     parsed.check_whole_file()
     set_aside = set_rules.apply(conn, feed, file_id, sha, header) if feed.set_rule else 0
     rows_loaded = parsed.rows_loaded - set_aside

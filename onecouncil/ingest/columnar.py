@@ -1,0 +1,407 @@
+"""Parse a CSV file's data rows column by column (Polars), not row by row.
+
+The same rules as ingest.parse (contracts/sources.md), worked out on whole columns
+of a batch of rows at a time:
+
+- tokenising: Polars' CSV reader over the text below the header (found as before,
+  by reader.find_header); each record's line number is the physical line it starts
+  on, from the new lines inside the previous records' fields (a cumulative sum);
+- text: stripped; amounts, numbers and timestamps: a vectorised fast path for the
+  forms real exports carry (`£1,234.56`, `(1,234.56)`, `30/04/2025 14:30`);
+- dates, integers, enums, booleans, fiscal years and any amount or timestamp the
+  fast path does not take: the distinct values of the batch only (they repeat: a
+  ledger of 40,000 lines has 30 dates) go through the cell parsers of
+  ingest.values, so values and quarantine reasons are exactly theirs, and the
+  answers are joined back onto the rows;
+- required values, reasons (`column: why; column: why`), key duplicates (against
+  every earlier good row of the file, also in earlier batches), the control total
+  (exact: Polars decimals), snapshot dates and the derived columns as column
+  expressions;
+- the good rows leave batch by batch as CSV for one COPY (a writer thread sends
+  one batch while the next is parsed); a bad row's raw values are read again from
+  its own lines of the body (bad rows are few), so quarantine keeps them exactly as
+  the row-by-row reader gave them.
+
+Memory: the parse works BATCH_ROWS rows at a time and carries only the file's key
+set, the column sum and the snapshot dates from batch to batch; each batch's
+columns are dropped once copied. The tokeniser reads the body whole (its UTF-8
+bytes and Polars' string columns, the decoded text released), so today a file is
+held about twice; the step left for a file larger than that is to feed
+pl.read_csv_batched from the body so that only a batch of columns is in memory.
+
+A file this path does not take (XLSX, a feed with wide columns such as indicator
+targets, a row longer than its header or a first data row shorter than it, a lone
+carriage return, an odd number of quotes, CSV Polars cannot tokenise) goes through
+ingest.parse, row by row, as before (`columnar_eligible`, load._columnar).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC
+from decimal import Decimal
+
+import numpy as np
+import polars as pl
+
+from onecouncil.feeds.model import Feed
+from onecouncil.ingest.parse import Quarantined, _canonical
+from onecouncil.ingest.reader import FileRefused, Header
+from onecouncil.ingest.values import parse_amount, parser_for
+
+# Rows parsed at a time: small enough that the server copies one batch while the
+# next is parsed, large enough that each column step is worth starting.
+BATCH_ROWS = 50_000
+_S = pl.String
+# The fast path takes only what it is sure of; anything else goes to the cell parser.
+_P = r"(?:Â£|£|\x{FFFD})"
+_D = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?"
+# No space after a minus: values.parse_amount refuses `- 1234` (a misplaced separator).
+_AMOUNT_OK = rf"^(?:\(\s*(?:{_P}\s*)?{_D}\s*\)|(?:{_P}\s*)?-?{_P}?{_D})$"
+_NUMBER_OK = rf"^(?:\(\s*{_D}%?\s*\)|-?{_D}%?)$"
+_DECORATION = r"[Â£\x{FFFD}(),\s%]"
+_TS_ISO = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?$"
+_TS_UK = r"^([0-9]{2})/([0-9]{2})/([0-9]{4}) ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?$"
+_TOTAL = r"(?i)^\s*total\s*$"
+_PL_TYPES = {"text": pl.String, "enum": pl.String, "fiscal_year": pl.String, "date": pl.Date,
+             "timestamp": pl.Datetime("us", "UTC"), "amount": pl.String, "number": pl.String,
+             "integer": pl.Int64, "boolean": pl.Boolean}
+
+
+def columnar_eligible(feed: Feed, encoding: str, text: str) -> bool:
+    """Whether this file can take the columnar path (else ingest.parse, row by row)."""
+    return (encoding != "xlsx" and not feed.wide
+            and text.count("\r") == text.count("\r\n")  # a lone CR ends a line for csv
+            and text.count('"') % 2 == 0)  # an open quote: refused by the csv reader
+
+
+def body_offset(text: str, last_header_line: int) -> int:
+    """Where the line after `last_header_line` starts in the text."""
+    at = 0
+    for _ in range(last_header_line):
+        at = text.find("\n", at) + 1
+        if at == 0:
+            return len(text)
+    return at
+
+
+def _blank(expr: pl.Expr) -> pl.Expr:
+    return expr.is_null() | (expr.str.strip_chars() == "")
+
+
+def _fast_decimal(t: pl.Expr, pounds: bool) -> pl.Expr:
+    """Decimal text of an amount or number, or null where the cell parser must decide.
+
+    One test (no captures, so a fast automaton) takes the forms exports carry
+    (`£1,234.56`, `(£1,234.56)`, `-£12`, `£-12`, `12.5%` for a number); anything else
+    (a space as thousands separator, `.5`, a stray bracket) is left to
+    values.parse_amount / parse_number, which give the value or the reason."""
+    ok = t.str.contains(_AMOUNT_OK if pounds else _NUMBER_OK)
+    digits = t.str.replace_all(_DECORATION, "")
+    return pl.when(ok).then(pl.when(t.str.starts_with("(")).then("-" + digits)
+                            .otherwise(digits))
+
+
+def _fast_timestamp(t: pl.Expr) -> pl.Expr:
+    """A naive date-time in the two commonest forms, as Europe/London, in UTC; else null."""
+    iso = t.str.extract_groups(_TS_ISO)
+    uk = t.str.extract_groups(_TS_UK)
+
+    def text(parts: pl.Expr, y: str, m: str, d: str) -> pl.Expr:
+        return pl.concat_str([parts.struct.field(y), pl.lit("-"), parts.struct.field(m),
+                              pl.lit("-"), parts.struct.field(d), pl.lit(" "),
+                              parts.struct.field("4"), pl.lit(":"), parts.struct.field("5"),
+                              pl.lit(":"), parts.struct.field("6").fill_null("00")])
+
+    joined = pl.coalesce(text(iso, "1", "2", "3"), text(uk, "3", "2", "1"))
+    moment = joined.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
+    return (moment.dt.replace_time_zone("Europe/London", ambiguous="earliest",
+                                        non_existent="null")
+            .dt.convert_time_zone("UTC"))
+
+
+def _as_polars(value: object, column_type: str) -> object:
+    """A cell parser's answer as the Polars column holds it."""
+    if value is None:
+        return None
+    if column_type in ("amount", "number"):
+        return str(value)
+    if column_type == "timestamp":
+        return value.astimezone(UTC)
+    return value
+
+
+def _decide(raws: list[str], parse: Callable[[object], object], name: str, column_type: str
+            ) -> pl.DataFrame:
+    """The cell parser's value or reason for each distinct raw text (a short list)."""
+    values: list[object] = []
+    reasons: list[str | None] = []
+    for raw in raws:
+        try:
+            values.append(_as_polars(parse(raw), column_type))
+            reasons.append(None)
+        except ValueError as e:
+            values.append(None)
+            reasons.append(f"{name}: {e}")
+    return pl.DataFrame({"raw": pl.Series(raws, dtype=_S),
+                         "value": pl.Series(values, dtype=_PL_TYPES[column_type]),
+                         "why": pl.Series(reasons, dtype=_S)})
+
+
+@dataclass
+class ColumnarFile:
+    """Counters as ParsedFile's; `batches()` yields the good rows as CSV for COPY."""
+
+    feed: Feed
+    header: Header
+    text: str
+    offset: int  # where the body starts in text
+    first_line: int  # its line number
+    defaults: dict[str, object]
+    rows_read: int = 0
+    rows_loaded: int = 0
+    quarantined: list[Quarantined] = field(default_factory=list)
+    control_total: Decimal | None = None
+    control_total_line: int | None = None
+    column_sum: Decimal = Decimal(0)
+    snapshots: set = field(default_factory=set)
+    body: bytes = b""
+    _newlines: np.ndarray | None = None
+
+    def tokens(self) -> pl.DataFrame:
+        """The body's records as string columns c0.., with their line numbers (_line)."""
+        width = len(self.header.names)
+        body = self.body = self.text[self.offset:].encode("utf-8")
+        self.text = ""  # the body's bytes are what is read from here on
+        frame = pl.read_csv(body, has_header=False, infer_schema=False, quote_char='"',
+                            schema={f"c{i}": _S for i in range(width)},
+                            raise_if_empty=False)
+        newlines = body.count(b"\n")
+        if newlines == frame.height - (not body.endswith(b"\n")):
+            # one line a record: no field holds a new line
+            return frame.with_row_index("_line", offset=self.first_line).with_columns(
+                pl.col("_line").cast(pl.Int64))
+        lines = pl.sum_horizontal(
+            [pl.col(f"c{i}").str.count_matches("\n", literal=True).fill_null(0)
+             for i in range(width)]) + 1
+        return frame.with_columns(
+            _line=(lines.cum_sum() - lines + self.first_line).cast(pl.Int64))
+
+    def batches(self, frame: pl.DataFrame, stamp: tuple[int, str, object]) -> Iterator[bytes]:
+        """CSV of the good rows, batch by batch, in the columns feed.copied_columns then
+        extra_columns, _file_id, _sha256, _line_number, _loaded_at (`stamp` gives the
+        file id, hash and load time)."""
+        seen: pl.DataFrame | None = None
+        for batch in frame.iter_slices(BATCH_ROWS):
+            out, seen = self._batch(batch, seen, stamp)
+            if out is not None and out.height:
+                self.rows_loaded += out.height
+                buffer = io.BytesIO()
+                out.write_csv(buffer, include_header=False,
+                              datetime_format="%Y-%m-%d %H:%M:%S%.f%z")
+                yield buffer.getvalue()
+
+    def _batch(self, batch: pl.DataFrame, seen: pl.DataFrame | None, stamp: tuple
+               ) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+        feed, header = self.feed, self.header
+        width = len(header.names)
+        cells = [f"c{i}" for i in range(width)]
+        # Blank rows and TOTAL rows are few: only rows whose first cell is empty or TOTAL
+        # are looked at across every cell.
+        plain = pl.col("c0").str.contains(r"\S") & ~pl.col("c0").str.contains(_TOTAL)
+        odd = batch.filter(~plain.fill_null(False))
+        blank = pl.all_horizontal([_blank(pl.col(c)) for c in cells])
+        first = pl.coalesce([pl.when(~_blank(pl.col(c))).then(pl.col(c)) for c in cells])
+        odd = odd.filter(~blank).with_columns(_trailer=first.str.contains(_TOTAL))
+        total_at = header.positions.get(feed.control_total) if feed.control_total else None
+        if odd.height:
+            batch = pl.concat([batch.filter(plain.fill_null(False)),
+                               odd.filter(~pl.col("_trailer")).drop("_trailer")]).sort("_line")
+        else:
+            batch = batch.filter(plain.fill_null(False))
+        for line, raw in odd.filter(pl.col("_trailer")).select(
+                "_line", pl.col(f"c{total_at}") if total_at is not None else pl.lit(None)
+        ).iter_rows():  # the TOTAL rows: one or two a file
+            if raw is None or not raw.strip():
+                continue
+            try:
+                self.control_total = parse_amount(raw)
+            except ValueError as e:
+                raise FileRefused(
+                    f"the TOTAL row at line {line} has no readable control total: {e}") from None
+            self.control_total_line = line
+        self.rows_read += batch.height
+        if not batch.height:
+            return None, seen
+
+        values: list[pl.Expr] = []
+        whys: list[pl.Expr] = []
+        for column in feed.columns:
+            at = header.positions.get(column.name)
+            name = column.name
+            if at is None:
+                stripped = pl.lit(None, dtype=_S)
+            else:
+                stripped = pl.col(f"c{at}").str.strip_chars()
+                stripped = pl.when(stripped != "").then(stripped)
+            kind = column.type
+            if kind == "text":
+                value = stripped
+            elif kind in ("amount", "number"):
+                value = _fast_decimal(stripped, pounds=kind == "amount")
+            elif kind == "timestamp":
+                value = _fast_timestamp(stripped)
+            else:
+                value = pl.lit(None, dtype=_PL_TYPES[kind])
+            batch = batch.with_columns(stripped.alias(f"t_{name}"), value.alias(f"v_{name}"))
+            if kind != "text":
+                pending = batch.filter(pl.col(f"t_{name}").is_not_null()
+                                       & pl.col(f"v_{name}").is_null())
+                raws = pending.get_column(f"t_{name}").unique().to_list()
+                if raws:
+                    decided = _decide(raws, parser_for(column), name, kind)
+                    batch = batch.join(decided, left_on=f"t_{name}", right_on="raw",
+                                       how="left", maintain_order="left").with_columns(
+                        pl.coalesce(f"v_{name}", "value").alias(f"v_{name}"),
+                        pl.col("why").alias(f"w_{name}")).drop("value", "why")
+                else:
+                    batch = batch.with_columns(pl.lit(None, dtype=_S).alias(f"w_{name}"))
+                why = pl.col(f"w_{name}")
+            else:
+                why = pl.lit(None, dtype=_S)
+            default = self.defaults.get(name)
+            v = pl.col(f"v_{name}")
+            if default is not None:
+                batch = batch.with_columns(
+                    pl.when(v.is_null() & pl.col(f"t_{name}").is_null())
+                    .then(pl.lit(default).cast(_PL_TYPES[kind])).otherwise(v).alias(f"v_{name}"))
+            if column.required:
+                why = pl.coalesce(why, pl.when(pl.col(f"v_{name}").is_null())
+                                  .then(pl.lit(f"{name}: a required value is missing")))
+            values.append(pl.col(f"v_{name}"))
+            whys.append(why)
+        batch = batch.with_columns(_why=pl.concat_str(whys, separator="; ", ignore_nulls=True))
+        batch = batch.with_columns(
+            _why=pl.when(pl.col("_why") != "").then(pl.col("_why")))
+
+        if feed.control_total and feed.control_total in header.positions:
+            self._add_to_sum(batch.get_column(f"v_{feed.control_total}"))
+
+        batch, seen = self._duplicates(batch, seen, cells)
+        bad = batch.filter(pl.col("_why").is_not_null())
+        for line, reason in bad.sort("_line").select("_line", "_why").iter_rows():  # bad only
+            self.quarantined.append(Quarantined(line, reason, self._raw(line)))
+        good = batch.filter(pl.col("_why").is_null())
+        if feed.snapshot:
+            self.snapshots.update(good.get_column(f"v_{feed.snapshot}").unique().to_list())
+        return self._output(good, stamp), seen
+
+    def _add_to_sum(self, amounts: pl.Series) -> None:
+        present = amounts.drop_nulls()
+        if not present.len():
+            return
+        scale = int(present.str.extract(r"\.([0-9]*)$").str.len_chars().fill_null(0).max())
+        total = present.cast(pl.Decimal(38, scale)).sum()
+        self.column_sum += Decimal(total)
+
+    def _duplicates(self, batch: pl.DataFrame, seen: pl.DataFrame | None, cells: list[str]
+                    ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+        feed = self.feed
+        if feed.whole_row_unique:  # the row as read: an empty field is "" however quoted
+            keys = cells
+            what = "the whole row"
+            key_values = [pl.col(c).fill_null("") for c in cells]
+        elif feed.key:
+            keys = [f"v_{k}" for k in feed.key]
+            what = "key (" + ", ".join(feed.key) + ")"
+            key_values = [pl.col(k) for k in keys]
+        else:
+            return batch, seen
+        ok = batch.filter(pl.col("_why").is_null()).select(*key_values, "_line")
+        firsts = ok.group_by(keys, maintain_order=True).agg(pl.col("_line").min().alias("_first"))
+        if seen is not None:
+            firsts = firsts.join(seen.rename({"_first": "_before"}), on=keys, how="left",
+                                 nulls_equal=True, maintain_order="left").with_columns(
+                _first=pl.coalesce("_before", "_first")).drop("_before")
+        repeats = ok.join(firsts, on=keys, how="left", nulls_equal=True,
+                          maintain_order="left").filter(
+            pl.col("_line") != pl.col("_first")).select(
+            "_line", _dup=pl.format(f"{what} repeats line {{}} of this file", "_first"))
+        new_seen = firsts if seen is None else pl.concat(
+            [seen, firsts.join(seen, on=keys, how="anti", nulls_equal=True)])
+        batch = batch.join(repeats, on="_line", how="left", maintain_order="left").with_columns(
+            _why=pl.coalesce("_why", "_dup")).drop("_dup")
+        return batch, new_seen
+
+    def _output(self, good: pl.DataFrame, stamp: tuple) -> pl.DataFrame:
+        feed, header = self.feed, self.header
+        columns = [pl.col(f"v_{c.name}").alias(c.name) for c in feed.columns]
+        for name in feed.derived:
+            if name == "transaction_month":
+                columns.append(pl.col("v_transaction_date").dt.truncate("1mo").alias(name))
+            elif name == "contact_date":
+                columns.append(pl.col("v_received_at").dt.convert_time_zone("Europe/London")
+                               .dt.date().alias(name))
+            else:
+                raise ValueError(f"no columnar derivation of {name}")
+        parts = []
+        for at, name in header.extras.items():
+            cell = pl.col(f"c{at}")
+            encoded = pl.struct(cell.alias(name)).struct.json_encode()
+            parts.append(pl.when(~_blank(cell)).then(encoded.str.slice(1, encoded.str.len_chars()
+                                                                       - 2)))
+        if parts:
+            joined = pl.concat_str(parts, separator=",", ignore_nulls=True)
+            columns.append(pl.when(joined != "").then("{" + joined + "}").alias("extra_columns"))
+        else:
+            columns.append(pl.lit(None, dtype=_S).alias("extra_columns"))
+        file_id, sha, loaded_at = stamp
+        columns += [pl.lit(file_id).alias("_file_id"), pl.lit(sha).alias("_sha256"),
+                    pl.col("_line"), pl.lit(loaded_at.isoformat()).alias("_loaded_at")]
+        return good.select(columns)
+
+    def _raw(self, line: int) -> dict[str, str]:
+        """The row at `line` as the row-by-row reader gives it, read again from its own
+        lines of the body (found by an index of the body's new lines)."""
+        if self._newlines is None:
+            self._newlines = np.flatnonzero(np.frombuffer(self.body, dtype=np.uint8) == 10)
+        index = line - self.first_line  # the line's place in the body, from 0
+        start = 0 if index == 0 else int(self._newlines[index - 1]) + 1
+        cells: list[str] = []
+        span = 1
+        while True:  # a record with quoted new lines spans more lines: read on until whole
+            last = index + span - 1
+            end = int(self._newlines[last]) + 1 if last < len(self._newlines) else len(self.body)
+            try:
+                cells = next(csv.reader(io.StringIO(self.body[start:end].decode(), newline=""),
+                                        strict=True), [])
+                break
+            except csv.Error:
+                if end >= len(self.body):
+                    raise
+                span *= 2
+        raw: dict[str, str] = {}
+        for at, cell in enumerate(cells):
+            name = self.header.names[at] if at < len(self.header.names) else ""
+            name = name or f"column {at + 1}"
+            while name in raw:
+                name += "'"
+            raw[name] = _canonical(cell)
+        return raw
+
+    def check_whole_file(self) -> None:
+        if self.rows_read == 0:
+            raise FileRefused("zero data rows: the file has a header but no data")
+        if self.control_total is not None and self.control_total != self.column_sum:
+            raise FileRefused(
+                f"control total mismatch: the TOTAL row at line {self.control_total_line} says "
+                f"£{self.control_total:,} but the {self.feed.control_total} column sums to "
+                f"£{self.column_sum:,} (difference £{self.control_total - self.column_sum:,})")
+        if len(self.snapshots) > 1:
+            listed = ", ".join(sorted(str(s) for s in self.snapshots))
+            raise FileRefused(f"more than one {self.feed.snapshot} in one file: {listed}")
+
+
