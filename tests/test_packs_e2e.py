@@ -79,7 +79,21 @@ def every_pack(simulated):
     folders = {name: output / "2025-26" / FOLDERS[spec.cadence] for name, spec in PACKS.items()}
     for name, folder in folders.items():
         assert (folder / f"{name}.json").exists(), f"{name} was not rendered"
+    # the run stops at sign-off and says how to approve
+    assert "awaiting sign-off" in done.stdout and "onecouncil signoff approve" in done.stdout
     return folders
+
+
+def test_the_run_stops_with_every_pack_awaiting_sign_off(every_pack):
+    for name, folder in every_pack.items():
+        doc = json.loads((folder / f"{name}.json").read_text())
+        assert doc["status"] == ("awaiting sign-off" if doc["checks"]["is_final"] else "draft")
+        assert doc["signoff"]["signed_off_by"] is None
+    listed = run_cli("signoff", "list")
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    for name, folder in every_pack.items():
+        if json.loads((folder / f"{name}.json").read_text())["status"] != "draft":
+            assert name in listed.stdout, listed.stdout
 
 
 def test_the_packs_are_written_where_packs_md_says(every_pack):

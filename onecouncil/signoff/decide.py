@@ -35,8 +35,9 @@ def request(pack: str, period: Any, folder: Path) -> dict[str, Any]:
              f"({document['classification'].lower()}), to be signed off by the "
              f"{approver_of(declaration)}.", ""]
     if document["status"] == stamp.DRAFT:
-        lines += [f"This pack is DRAFT - data checks failed ({checks['blocking_failed']} "
-                  "blocking): it cannot be approved as final.", ""]
+        why = (f"{checks['blocking_failed']} blocking data checks failed"
+               if checks["checks_ran"] else "no data checks have run on this data")
+        lines += [f"This pack is a DRAFT ({why}): it cannot be approved as final.", ""]
     lines += ["Headline figures:", ""]
     lines += [f"- {h['label']}: {h['value']}" for h in headlines(document)] or ["- none yet"]
     lines += ["", f"Data quality: {checks['passed']} of {checks['total']} checks passed, "
