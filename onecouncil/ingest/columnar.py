@@ -190,13 +190,13 @@ class ColumnarFile:
         return frame.with_columns(
             _line=(lines.cum_sum() - lines + self.first_line).cast(pl.Int64))
 
-    def batches(self, frame: pl.DataFrame, stamp: tuple[int, str, object]) -> Iterator[bytes]:
+    def batches(self, frame: pl.DataFrame) -> Iterator[bytes]:
         """CSV of the good rows, batch by batch, in the columns feed.copied_columns then
-        extra_columns, _file_id, _sha256, _line_number, _loaded_at (`stamp` gives the
-        file id, hash and load time)."""
+        extra_columns and _line_number (the file id, hash and load time are the raw
+        table's defaults, from the loading transaction's settings)."""
         seen: pl.DataFrame | None = None
         for batch in frame.iter_slices(BATCH_ROWS):
-            out, seen = self._batch(batch, seen, stamp)
+            out, seen = self._batch(batch, seen)
             if out is not None and out.height:
                 self.rows_loaded += out.height
                 buffer = io.BytesIO()
@@ -204,7 +204,7 @@ class ColumnarFile:
                               datetime_format="%Y-%m-%d %H:%M:%S%.f%z")
                 yield buffer.getvalue()
 
-    def _batch(self, batch: pl.DataFrame, seen: pl.DataFrame | None, stamp: tuple
+    def _batch(self, batch: pl.DataFrame, seen: pl.DataFrame | None
                ) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
         feed, header = self.feed, self.header
         width = len(header.names)
@@ -297,7 +297,7 @@ class ColumnarFile:
         good = batch.filter(pl.col("_why").is_null())
         if feed.snapshot:
             self.snapshots.update(good.get_column(f"v_{feed.snapshot}").unique().to_list())
-        return self._output(good, stamp), seen
+        return self._output(good), seen
 
     def _add_to_sum(self, amounts: pl.Series) -> None:
         present = amounts.drop_nulls()
@@ -336,7 +336,7 @@ class ColumnarFile:
             _why=pl.coalesce("_why", "_dup")).drop("_dup")
         return batch, new_seen
 
-    def _output(self, good: pl.DataFrame, stamp: tuple) -> pl.DataFrame:
+    def _output(self, good: pl.DataFrame) -> pl.DataFrame:
         feed, header = self.feed, self.header
         columns = [pl.col(f"v_{c.name}").alias(c.name) for c in feed.columns]
         for name in feed.derived:
@@ -358,9 +358,7 @@ class ColumnarFile:
             columns.append(pl.when(joined != "").then("{" + joined + "}").alias("extra_columns"))
         else:
             columns.append(pl.lit(None, dtype=_S).alias("extra_columns"))
-        file_id, sha, loaded_at = stamp
-        columns += [pl.lit(file_id).alias("_file_id"), pl.lit(sha).alias("_sha256"),
-                    pl.col("_line"), pl.lit(loaded_at.isoformat()).alias("_loaded_at")]
+        columns.append(pl.col("_line"))
         return good.select(columns)
 
     def _raw(self, line: int) -> dict[str, str]:

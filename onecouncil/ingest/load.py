@@ -34,7 +34,7 @@ from onecouncil.ingest.reader import (
     find_header,
     open_rows,
 )
-from onecouncil.warehouse.schema import raw_table
+from onecouncil.warehouse.schema import LOAD_SETTINGS, raw_table
 
 
 @dataclass
@@ -133,8 +133,14 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
         parsed = ParsedFile(feed, header, rows, defaults)
     file_id = conn.execute("select nextval('ops.files_file_id_seq')").fetchone()[0]
     loaded_at = datetime.now(UTC)
-    columns = feed.copied_columns + [
-        "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
+    if columnar:  # the file id, hash and load time come from the columns' defaults
+        columns = feed.copied_columns + ["extra_columns", "_line_number"]
+        settings = dict(zip(LOAD_SETTINGS.values(), (str(file_id), sha, loaded_at.isoformat())))
+        conn.execute("select " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+                     [part for pair in settings.items() for part in pair])
+    else:
+        columns = feed.copied_columns + [
+            "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
     copy = sql.SQL("copy {} ({}) from stdin{}").format(
         raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL(" (format csv)" if columnar else ""))
@@ -143,7 +149,7 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
     with conn.cursor() as cur, cur.copy(
             copy, writer=QueuedLibpqWriter(cur) if columnar else None) as pipe:
         if columnar:
-            for chunk in parsed.batches(frame, (file_id, sha, loaded_at)):
+            for chunk in parsed.batches(frame):
                 pipe.write(chunk)
         else:
             adapt = _adapt if feed.wide else tuple

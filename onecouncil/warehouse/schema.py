@@ -160,6 +160,10 @@ META_COLUMNS = [
     ("_replaced_by_sha256", "text"),
 ]
 
+# The raw columns a load fills from its transaction's settings (their defaults).
+LOAD_SETTINGS = {"_file_id": "onecouncil.file_id", "_sha256": "onecouncil.sha256",
+                 "_loaded_at": "onecouncil.loaded_at"}
+
 
 def raw_table(feed: Feed) -> sql.Identifier:
     return sql.Identifier("raw", feed.table)
@@ -175,6 +179,13 @@ def _ensure_raw(conn: psycopg.Connection, feed: Feed) -> None:
     for name, pg_type in columns:  # a column added to the registry later
         conn.execute(sql.SQL("alter table {} add column if not exists {} {}").format(
             table, sql.Identifier(name), sql.SQL(pg_type.replace(" not null", ""))))
+    # A loading transaction names its file in settings (ingest.load), so COPY sends only
+    # a file's values, not the file id, hash and load time again on every row.
+    for name, setting in LOAD_SETTINGS.items():
+        pg_type = dict(META_COLUMNS)[name].replace(" not null", "")
+        conn.execute(sql.SQL("alter table {} alter column {} set default "
+                             "nullif(current_setting({}, true), '')::{}").format(
+            table, sql.Identifier(name), sql.Literal(setting), sql.SQL(pg_type)))
     conn.execute(sql.SQL("create index if not exists {} on {} (_file_id)").format(
         sql.Identifier(f"{feed.table}__file"), table))
     if feed.replace_scope:
@@ -190,7 +201,7 @@ def schema_version() -> str:
     """A hash of everything migrate() would do: the DDL, the feeds' raw tables and the code
     that builds them. Add DDL to OPS_DDL (or UPGRADE_DDL) and it is part of the version."""
     feeds = [(f.folder, f.table, f.raw_columns, f.replace_scope, f.description) for f in FEEDS]
-    text = "\n".join([OPS_DDL, UPGRADE_DDL, repr(META_COLUMNS), repr(feeds),
+    text = "\n".join([OPS_DDL, UPGRADE_DDL, repr(META_COLUMNS), repr(LOAD_SETTINGS), repr(feeds),
                       inspect.getsource(_ensure_raw)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

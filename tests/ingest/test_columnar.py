@@ -23,9 +23,6 @@ from onecouncil.ingest import load
 from onecouncil.ingest.parse import ParsedFile
 from onecouncil.ingest.reader import FileRefused, find_header, open_rows
 
-STAMP = (7, "f" * 64, datetime(2026, 1, 1, tzinfo=UTC))
-
-
 def _typed(text: str, pg_type: str) -> object:
     if text == "":
         return None
@@ -45,10 +42,10 @@ def both_ways(folder: str, data: bytes, name: str = "file.csv", defaults=None):
     fast_error = row_error = None
     fast_rows: list[tuple] = []
     try:
-        text = b"".join(fast.batches(frame, STAMP)).decode()
+        text = b"".join(fast.batches(frame)).decode()
         types = [t for _, t in feed.raw_columns if _ not in feed.computed] + ["jsonb"]
         for record in csv.reader(io.StringIO(text, newline="")):
-            *values, extra, file_id, sha, line, _ = record
+            *values, extra, line = record
             fast_rows.append((int(line), tuple(_typed(v, t) for v, t in zip(values, types)),
                               _typed(extra, "jsonb")))
         fast.check_whole_file()
