@@ -363,7 +363,8 @@ def test_rerender_is_byte_identical_and_pdf_is_tagged(audit_marts, final_verdict
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
                               check=True).stdout
         assert re.search(r"^Tagged:\s+yes$", info, re.M), info
-        assert re.search(r"^Title:\s+Audit committee: risk and internal audit, 2025-26, "
+        assert re.search(r"^Title:\s+Awaiting sign-off - "
+                         r"Audit committee: risk and internal audit, 2025-26, "
                          r"quarter 2", info, re.M), info
         assert re.search(r"^Page size:.*\(A4\)", info, re.M), info
 

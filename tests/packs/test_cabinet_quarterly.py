@@ -330,7 +330,8 @@ def test_pdf_is_tagged_and_quick(cabinet_risk, final_verdict, tmp_path):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
                               check=True).stdout
         assert re.search(r"^Tagged:\s+yes$", info, re.M), info
-        assert re.search(r"^Title:\s+Cabinet quarterly performance report, 2025-26, quarter 2",
+        assert re.search(r"^Title:\s+Awaiting sign-off - "
+                         r"Cabinet quarterly performance report, 2025-26, quarter 2",
                          info, re.M), info
         assert re.search(r"^Page size:.*\(A4\)", info, re.M), info
     assert elapsed < 20, f"render took {elapsed:.1f}s"

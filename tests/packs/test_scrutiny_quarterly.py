@@ -244,7 +244,8 @@ def test_lineage_and_byte_identical_rerender(services_marts, final_verdict, tmp_
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
                               check=True).stdout
         assert re.search(r"^Tagged:\s+yes$", info, re.M), info
-        assert re.search(r"^Title:\s+Scrutiny committee quarterly report, 2025-26, quarter 2",
+        assert re.search(r"^Title:\s+Awaiting sign-off - "
+                         r"Scrutiny committee quarterly report, 2025-26, quarter 2",
                          info, re.M), info
     assert elapsed < 20, f"render took {elapsed:.1f}s"
 

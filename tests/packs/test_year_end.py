@@ -139,7 +139,8 @@ def test_writes_to_year_folder_byte_identical_and_tagged(year_end_marts, final_v
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
                               check=True).stdout
         assert re.search(r"^Tagged:\s+yes$", info, re.M), info
-        assert re.search(r"^Title:\s+Year-end summary of achievements, 2025-26, full year",
+        assert re.search(r"^Title:\s+Awaiting sign-off - "
+                         r"Year-end summary of achievements, 2025-26, full year",
                          info, re.M), info
     assert elapsed < 20, f"render took {elapsed:.1f}s"
 
