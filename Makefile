@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export ONECOUNCIL_HOME ?= $(CURDIR)/.onecouncil
 
-.PHONY: demo test venv lock lint clean bench
+.PHONY: demo test test-service venv lock lint clean bench
 
 $(BIN)/onecouncil: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: venv
 test: venv
 	$(BIN)/ruff check --select AIR3 dags/
 	$(BIN)/python -m pytest -q
+
+# the scheduler-driven service and Celery tests (5-15 min each; redis-server for Celery)
+test-service: venv
+	ONECOUNCIL_SCHEDULER_TESTS=1 $(BIN)/python -m pytest -q tests/service
 
 lint: venv
 	$(BIN)/ruff check onecouncil dags tests

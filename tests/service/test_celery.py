@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from . import helpers
+from .conftest import needs_scheduler
 
 COMPOSE_FILE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
 
@@ -64,6 +65,7 @@ def test_the_service_settings_are_those_of_the_compose_deployment():
     assert compose["services"]["airflow-worker"]["command"] == "celery worker"
 
 
+@needs_scheduler
 def test_two_celery_workers_run_the_pipeline_from_landing_to_pack(celery_service, simulated):
     home, env = celery_service
     started = time.monotonic()

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from . import helpers
+from .conftest import needs_scheduler
 
 @pytest.fixture
 def service(tmp_path_factory):
@@ -20,6 +21,7 @@ def service(tmp_path_factory):
     helpers.stop_everything(env, home)
 
 
+@needs_scheduler
 def test_files_dropped_into_the_landing_folder_become_the_period_pack(service, simulated):
     home, env = service
     started = time.monotonic()
