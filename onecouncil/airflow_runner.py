@@ -8,11 +8,13 @@ database of the warehouse server (embedded or configured), never SQLite, so
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from onecouncil import settings as _settings
@@ -104,5 +106,24 @@ def run_dag_in_process(dag_file: str, dag_id: str, conf: dict, settings=None, ec
     # by hand fails at once with its reason instead (the scheduler still retries).
     for t in dag.tasks:
         t.retries = 0
-    run = dag.test(run_conf=conf)
+    # dag.test() writes the DAG and its Assets into the metadata database first; two runs
+    # started together in a new home race on those inserts (UniqueViolation on the asset
+    # table), so in-process runs of one home take turns.
+    with _in_process_turn(settings, dag_id, echo):
+        run = dag.test(run_conf=conf)
     return run.run_id, str(getattr(run.state, "value", run.state))
+
+
+@contextmanager
+def _in_process_turn(settings: _settings.Settings, dag_id: str, echo=print):
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    with open(settings.airflow_home / "in-process-run.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            echo(f"{dag_id}: waiting for another in-process run in this home to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
