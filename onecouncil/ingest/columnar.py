@@ -48,7 +48,7 @@ import numpy as np
 import polars as pl
 
 from onecouncil.feeds.model import Feed
-from onecouncil.ingest.parse import Quarantined, _canonical
+from onecouncil.ingest.parse import Quarantined, raw_values, refuse_whole_file
 from onecouncil.ingest.reader import FileRefused, Header
 from onecouncil.ingest.values import parse_amount, parser_for
 
@@ -381,25 +381,9 @@ class ColumnarFile:
                 if end >= len(self.body):
                     raise
                 span *= 2
-        raw: dict[str, str] = {}
-        for at, cell in enumerate(cells):
-            name = self.header.names[at] if at < len(self.header.names) else ""
-            name = name or f"column {at + 1}"
-            while name in raw:
-                name += "'"
-            raw[name] = _canonical(cell)
-        return raw
+        return raw_values(self.header.names, cells)
 
     def check_whole_file(self) -> None:
-        if self.rows_read == 0:
-            raise FileRefused("zero data rows: the file has a header but no data")
-        if self.control_total is not None and self.control_total != self.column_sum:
-            raise FileRefused(
-                f"control total mismatch: the TOTAL row at line {self.control_total_line} says "
-                f"£{self.control_total:,} but the {self.feed.control_total} column sums to "
-                f"£{self.column_sum:,} (difference £{self.control_total - self.column_sum:,})")
-        if len(self.snapshots) > 1:
-            listed = ", ".join(sorted(str(s) for s in self.snapshots))
-            raise FileRefused(f"more than one {self.feed.snapshot} in one file: {listed}")
+        refuse_whole_file(self)
 
 

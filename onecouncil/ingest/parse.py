@@ -135,27 +135,38 @@ class ParsedFile:
         self.control_total_line = line
 
     def _raw(self, cells: list[object]) -> dict[str, str]:
-        raw: dict[str, str] = {}
-        for at, cell in enumerate(cells):
-            name = self.header.names[at] if at < len(self.header.names) else ""
-            name = name or f"column {at + 1}"
-            while name in raw:
-                name += "'"
-            raw[name] = _canonical(cell)
-        return raw
+        return raw_values(self.header.names, cells)
 
     def check_whole_file(self) -> None:
         """Raise FileRefused for the faults that refuse a whole file."""
-        if self.rows_read == 0:
-            raise FileRefused("zero data rows: the file has a header but no data")
-        if self.control_total is not None and self.control_total != self.column_sum:
-            raise FileRefused(
-                f"control total mismatch: the TOTAL row at line {self.control_total_line} says "
-                f"£{self.control_total:,} but the {self.feed.control_total} column sums to "
-                f"£{self.column_sum:,} (difference £{self.control_total - self.column_sum:,})")
-        if len(self.snapshots) > 1:
-            listed = ", ".join(sorted(str(s) for s in self.snapshots))
-            raise FileRefused(f"more than one {self.feed.snapshot} in one file: {listed}")
+        refuse_whole_file(self)
+
+
+def raw_values(names: list[str], cells: list[object]) -> dict[str, str]:
+    """A quarantined row's values as they came, by header name (`column N` where unnamed)."""
+    raw: dict[str, str] = {}
+    for at, cell in enumerate(cells):
+        name = names[at] if at < len(names) else ""
+        name = name or f"column {at + 1}"
+        while name in raw:
+            name += "'"
+        raw[name] = _canonical(cell)
+    return raw
+
+
+def refuse_whole_file(parsed) -> None:
+    """Raise FileRefused for the faults that refuse a whole file; `parsed` is either parser
+    (row by row here, or columnar), which keep the same running totals."""
+    if parsed.rows_read == 0:
+        raise FileRefused("zero data rows: the file has a header but no data")
+    if parsed.control_total is not None and parsed.control_total != parsed.column_sum:
+        raise FileRefused(
+            f"control total mismatch: the TOTAL row at line {parsed.control_total_line} says "
+            f"£{parsed.control_total:,} but the {parsed.feed.control_total} column sums to "
+            f"£{parsed.column_sum:,} (difference £{parsed.control_total - parsed.column_sum:,})")
+    if len(parsed.snapshots) > 1:
+        listed = ", ".join(sorted(str(s) for s in parsed.snapshots))
+        raise FileRefused(f"more than one {parsed.feed.snapshot} in one file: {listed}")
 
 
 def _canonical(cell: object) -> str:
