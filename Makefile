@@ -19,9 +19,11 @@ venv: $(BIN)/onecouncil
 demo: venv
 	$(BIN)/onecouncil demo
 
+# one worker per core (pytest-xdist); a test module's tests stay on one worker, which has
+# its own temporary home and embedded PostgreSQL
 test: venv
 	$(BIN)/ruff check --select AIR3 dags/
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=20
 
 # the scheduler-driven service and Celery tests (5-15 min each; redis-server for Celery)
 test-service: venv
