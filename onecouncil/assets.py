@@ -1,4 +1,5 @@
-"""Airflow Assets the DAGs publish and schedule on: one per raw feed table."""
+"""Airflow Assets the DAGs publish and schedule on: one per raw feed table, one per ingest
+run that loaded anything (`raw.loaded`), one per subject of marts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ from onecouncil.feeds.model import Feed
 def raw_asset(feed: Feed) -> Asset:
     """Updated whenever a file of `feed` loads; later DAGs are scheduled on these."""
     return Asset(name=f"raw.{feed.table}", uri=f"x-onecouncil://raw/{feed.table}", group="raw")
+
+
+def loaded_asset() -> Asset:
+    """Updated once per ingest run that loaded a file, whatever the feeds (their names in
+    the event's extra, `feeds`): the transform DAG is scheduled on it, so one ingest run
+    makes one transform run."""
+    return Asset(name="raw.loaded", uri="x-onecouncil://raw/loaded", group="raw")
 
 
 def marts_asset(subject: str) -> Asset:

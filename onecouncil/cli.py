@@ -264,9 +264,20 @@ def _print_verdict() -> None:
         console.print("[bold]packs will be marked DRAFT - data checks failed[/bold]")
 
 
-def transform() -> None:
-    """Run the transform DAG and say what its checks decided."""
-    _run_dag("transform.py", "transform", {}, "dbt build and data checks")
+FULL_REFRESH_HELP = ("Rebuild every model (dbt build --full-refresh) and run every data "
+                     "check, not only what changed since the last successful transform.")
+
+
+@app.command("transform")
+def transform(full_refresh: bool = typer.Option(False, "--full-refresh",
+                                                help=FULL_REFRESH_HELP)) -> None:
+    """Run the transform DAG: rebuild the models downstream of the feeds that loaded a file
+    since the last successful transform and those changed in the dbt project (everything
+    the first time, or with --full-refresh), run their checks, carry the other checks'
+    results forward, and say what the checks decided."""
+    # called as a function (demo, run) the default is typer's OptionInfo, not False
+    _run_dag("transform.py", "transform", {"full_refresh": full_refresh is True},
+             "dbt build and data checks")
     _print_verdict()
 
 
@@ -371,9 +382,11 @@ def run(
                                  help="Landing folder to ingest first (default: skip ingestion)."),
     output: Path = typer.Option(None, "--output",
                                 help="Pack folder (default $ONECOUNCIL_HOME/output)."),
+    full_refresh: bool = typer.Option(False, "--full-refresh", help=FULL_REFRESH_HELP),
 ) -> None:
     """Ingest (optional), transform and check, then render the packs of a period, quarter
-    or year.
+    or year. The transform rebuilds only what changed since the last successful one
+    unless --full-refresh.
 
     Runs the ingest_landing, transform and pack DAGs (monthly_packs for --period,
     quarterly_packs for --quarter, annual_packs for --year) in-process, through
@@ -398,7 +411,7 @@ def run(
         _fail(str(e))
     if landing is not None:
         ingest(landing=landing, all_files=False)
-    transform()
+    transform(full_refresh=full_refresh)
     render_packs(periods, quarters, output, years)
 
 

@@ -29,9 +29,14 @@ def checks_summary(verdict: Verdict) -> dict[str, Any]:
     def row(r):
         return {"source": r.source, "check_name": r.check_name, "relation": r.relation,
                 "severity": r.severity, "status": r.status, "failing_rows": r.failing_rows,
-                "message": r.message}
+                "message": r.message, "carried_forward_on": r.carried_forward_on}
 
+    # a partial build ran only some checks; the others' results are from earlier runs
+    carried = sorted({r.carried_forward_on for r in verdict.results
+                      if r.carried_forward_from is not None and r.carried_forward_on})
     return {
+        "carried_forward": sum(r.carried_forward_from is not None for r in verdict.results),
+        "carried_forward_on": carried,
         "checks_ran": verdict.run_id is not None,
         "is_final": verdict.is_final,
         "total": len(verdict.results),

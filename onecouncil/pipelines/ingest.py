@@ -77,3 +77,11 @@ def finish_run(run_id: str, outcome: str) -> dict:
                returning files_loaded, files_refused, files_duplicate""",
             {"run_id": run_id, "outcome": outcome}).fetchone()
     return dict(zip(("files_loaded", "files_refused", "files_duplicate"), row or (0, 0, 0)))
+
+
+def loaded_feeds(run_id: str) -> list[str]:
+    """The feeds (folders) this run loaded at least one file of, in folder order."""
+    with connect(autocommit=True) as conn:
+        rows = conn.execute("select distinct feed from ops.files where run_id = %s "
+                            "and outcome = 'loaded' order by feed", (run_id,)).fetchall()
+    return [feed for (feed,) in rows]

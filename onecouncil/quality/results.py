@@ -7,8 +7,9 @@ did not pass makes it a draft, with those failures listed first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import psycopg
 
@@ -22,6 +23,10 @@ class CheckResult:
     status: str  # 'pass', 'fail', 'error' or 'skipped'
     failing_rows: int | None = None
     message: str | None = None
+    # Not run this time (a partial build left its data unchanged): the run that ran it,
+    # and that run's London date, which the pack names.
+    carried_forward_from: str | None = None
+    carried_forward_on: date | None = None
 
     @property
     def failed(self) -> bool:
@@ -51,15 +56,21 @@ class Verdict:
         return self.run_id is not None and not self.blocking_failures
 
 
-def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult]) -> tuple[int, int]:
+def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult],
+          carry_forward: Mapping[str, Collection[str] | None] | None = None) -> tuple[int, int]:
     """Replace the run's results of each source given; update ops.runs' counts.
+
+    `carry_forward` maps a source to the check names that still exist (None: any): each
+    such check this run did not run gets its latest result from an earlier transform run,
+    marked `carried_forward_from` that run (quality.carried).
 
     Returns (checks_failed, checks_warned) for the run: blocking failures and
     failed warnings across every source stored for it.
     """
     results = list(results)
+    carry_forward = dict(carry_forward or {})
     with conn.transaction():
-        for source in sorted({r.source for r in results}):
+        for source in sorted({r.source for r in results} | set(carry_forward)):
             conn.execute("delete from ops.check_results where run_id = %s and source = %s",
                          (run_id, source))
         with conn.cursor().copy(
@@ -68,6 +79,8 @@ def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult])
             for r in results:
                 copy.write_row((run_id, r.check_name, r.source, r.relation, r.severity, r.status,
                                 r.failing_rows, r.message))
+        for source, names in sorted(carry_forward.items()):
+            _carry_forward(conn, run_id, source, None if names is None else sorted(names))
         failed, warned = conn.execute(
             "select count(*) filter (where severity = 'blocking' and status in ('fail','error')),"
             " count(*) filter (where severity = 'warning' and status in ('fail','error'))"
@@ -75,6 +88,28 @@ def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult])
         conn.execute("update ops.runs set checks_failed = %s, checks_warned = %s "
                      "where run_id = %s", (failed, warned, run_id))
     return failed, warned
+
+
+def _carry_forward(conn: psycopg.Connection, run_id: str, source: str,
+                   names: list[str] | None) -> None:
+    # The latest result of each check from an earlier transform run; a result that was
+    # itself carried keeps naming the run that ran it.
+    conn.execute(
+        """insert into ops.check_results (run_id, check_name, source, relation, severity,
+               status, failing_rows, message, checked_at, carried_forward_from)
+           select %(run)s, c.check_name, c.source, c.relation, c.severity, c.status,
+                  c.failing_rows, c.message, c.checked_at,
+                  coalesce(c.carried_forward_from, c.run_id)
+           from (select distinct on (c.check_name) c.*
+                 from ops.check_results c join ops.runs r on r.run_id = c.run_id
+                 where r.dag_id = 'transform' and c.run_id <> %(run)s and c.source = %(source)s
+                 order by c.check_name, c.checked_at desc, r.started_at desc) c
+           where (%(names)s::text[] is null or c.check_name = any(%(names)s::text[]))
+             and c.check_name not like 'build: %%' and c.check_name <> 'dbt artifacts'
+             and not exists (select 1 from ops.check_results n
+                             where n.run_id = %(run)s and n.source = c.source
+                               and n.check_name = c.check_name)""",
+        {"run": run_id, "source": source, "names": names})
 
 
 def latest_verdict(conn: psycopg.Connection, dag_id: str = "transform") -> Verdict:
@@ -100,6 +135,9 @@ def latest_verdict(conn: psycopg.Connection, dag_id: str = "transform") -> Verdi
 
 def verdict(conn: psycopg.Connection, run_id: str) -> Verdict:
     rows = conn.execute(
-        "select source, check_name, relation, severity, status, failing_rows, message "
-        "from ops.check_results where run_id = %s", (run_id,)).fetchall()
+        "select c.source, c.check_name, c.relation, c.severity, c.status, c.failing_rows,"
+        " c.message, c.carried_forward_from,"
+        " (o.started_at at time zone 'Europe/London')::date"
+        " from ops.check_results c left join ops.runs o on o.run_id = c.carried_forward_from"
+        " where c.run_id = %s", (run_id,)).fetchall()
     return Verdict(run_id=run_id, results=tuple(sorted(CheckResult(*r) for r in rows)))

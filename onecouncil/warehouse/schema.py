@@ -144,6 +144,8 @@ alter table ops.runs add column if not exists pid integer;
 alter table ops.runs drop constraint if exists runs_outcome_check;
 alter table ops.runs add constraint runs_outcome_check
     check (outcome in ('running', 'success', 'failed', 'abandoned'));
+-- a partial transform copies the checks it did not run from the run that last ran them
+alter table ops.check_results add column if not exists carried_forward_from text;
 create table if not exists ops.schema_versions (
     version text primary key,
     applied_at timestamptz not null default now()

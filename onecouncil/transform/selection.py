@@ -1,0 +1,186 @@
+"""What a transform run rebuilds: everything, or only what changed since the last good build.
+
+A transform after the first rebuilds the models downstream of the feeds that loaded a file
+since the last successful build (`source:<source>.<table>+`), the models changed since then
+(`state:modified+` against that build's manifest, kept in $ONECOUNCIL_HOME/dbt/state), the
+models whose relation is missing from the warehouse, and, when the calendar year has turned,
+the models tagged `rebuild_each_new_year` (their rows depend on today's date). No earlier
+successful build, no saved state, or a full refresh asked for: one full `dbt build`.
+
+Which files the last good build saw is the list of their ids in the state, not a time: a
+file whose loading transaction began before that build and committed during it has an
+earlier `processed_at` than the build yet was not in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import psycopg
+
+from onecouncil import settings as _settings
+from onecouncil.feeds import feed_by_folder
+from onecouncil.settings import REPO_ROOT
+
+DAG_ID = "transform"
+# Models whose rows depend on the calendar year of today (e.g. the quarter spine runs to
+# the fiscal year after today's): rebuilt, with what reads them, when the year turns.
+NEW_YEAR_TAG = "rebuild_each_new_year"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One transform run's build: full, or the dbt selectors of a partial build."""
+
+    full: bool
+    reason: str
+    select: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()  # raw tables that loaded a file since the last good build
+    since_run: str | None = None  # the last successful transform run
+    file_ids: tuple[int, ...] = ()  # every loaded file this build sees
+    expectations_changed: bool = True  # the GX suites' code differs from the last good run's
+
+    def dbt_args(self, state: Path, full_refresh: bool = False) -> list[str]:
+        if self.full:
+            return ["--full-refresh"] if full_refresh else []
+        return ["--select", *self.select, "--state", str(state)]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        data = json.loads(text)
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+@dataclass
+class SavedState:
+    run_id: str
+    built_on: str  # ISO date (Europe/London) of the build
+    file_ids: list[int] = field(default_factory=list)
+    expectations: str = ""
+
+
+def state_dir(settings: _settings.Settings | None = None) -> Path:
+    return (settings or _settings.load()).home / "dbt" / "state"
+
+
+def expectations_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(EXPECTATIONS_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def today() -> date:
+    import pendulum
+
+    return pendulum.now("Europe/London").date()
+
+
+def _last_success(conn: psycopg.Connection) -> str | None:
+    row = conn.execute(
+        "select run_id from ops.runs where dag_id = %s and outcome = 'success' "
+        "order by finished_at desc nulls last limit 1", (DAG_ID,)).fetchone()
+    return row[0] if row else None
+
+
+def _read_state(folder: Path) -> SavedState | None:
+    try:
+        data = json.loads((folder / "run.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    if not (folder / "manifest.json").exists():
+        return None
+    return SavedState(**data)
+
+
+def _source_selectors(manifest: dict, tables: set[str]) -> list[str]:
+    return sorted(f"source:{s['source_name']}.{s['name']}+"
+                  for s in manifest.get("sources", {}).values()
+                  if s.get("schema") == "raw" and (s.get("identifier") or s["name"]) in tables)
+
+
+def _missing_models(conn: psycopg.Connection, manifest: dict) -> list[str]:
+    models = {f"{n['schema']}.{n.get('alias') or n['name']}": n["name"]
+              for n in manifest.get("nodes", {}).values()
+              if n.get("resource_type") in ("model", "seed", "snapshot")
+              and (n.get("config") or {}).get("materialized") != "ephemeral"}
+    if not models:
+        return []
+    missing = conn.execute("select r from unnest(%s::text[]) r where to_regclass(r) is null",
+                           (sorted(models),)).fetchall()
+    return sorted(models[r] for (r,) in missing)
+
+
+def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *,
+         full_refresh: bool = False) -> Plan:
+    """Decide what this run builds, from ops.runs, ops.files and the saved state."""
+    folder = state_dir(settings)
+    loaded = conn.execute("select file_id, feed from ops.files where outcome = 'loaded' "
+                          "order by file_id").fetchall()
+    file_ids = tuple(i for i, _ in loaded)
+    gx_code = expectations_hash()
+    last = _last_success(conn)
+    state = _read_state(folder)
+
+    def full(reason: str) -> Plan:
+        return Plan(full=True, reason=reason, since_run=last, file_ids=file_ids,
+                    feeds=tuple(sorted({feed_by_folder(f).table for _, f in loaded})))
+
+    if full_refresh:
+        return full("a full refresh was asked for")
+    if last is None:
+        return full("no earlier successful transform: the first build is always full")
+    if state is None:
+        return full(f"no saved state of the last successful build in {folder}")
+    if state.run_id != last:
+        return full(f"the saved state in {folder} is of run {state.run_id}, not of the last "
+                    f"successful transform {last}")
+
+    seen = set(state.file_ids)
+    feeds = sorted({feed_by_folder(f).table for i, f in loaded if i not in seen})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    select = _source_selectors(manifest, set(feeds))
+    select.append("state:modified+")
+    select += [f"{name}+" for name in _missing_models(conn, manifest)]
+    if date.fromisoformat(state.built_on).year != today().year:
+        select.append(f"tag:{NEW_YEAR_TAG}+")
+    if feeds:
+        reason = f"files loaded for {', '.join(feeds)} since run {last}"
+    else:
+        reason = f"no file loaded since run {last}: only what changed in the project"
+    return Plan(full=False, reason=reason, select=tuple(select), feeds=tuple(feeds),
+                since_run=last, file_ids=file_ids,
+                expectations_changed=gx_code != state.expectations)
+
+
+def save_state(run_id: str, results_dir: Path, plan_: Plan,
+               settings: _settings.Settings | None = None) -> Path:
+    """After a successful run: its manifest and what it saw become the next run's baseline.
+
+    Written to a fresh folder then swapped in, so a crash leaves the old state or the new,
+    never half of each."""
+    folder = state_dir(settings)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = folder.with_name(folder.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir()
+    shutil.copy2(results_dir / "manifest.json", fresh / "manifest.json")
+    saved = SavedState(run_id=run_id, built_on=today().isoformat(),
+                       file_ids=list(plan_.file_ids), expectations=expectations_hash())
+    (fresh / "run.json").write_text(json.dumps(asdict(saved)))
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    fresh.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return folder

@@ -1,0 +1,215 @@
+"""What a transform rebuilds (transform.selection) and how checks not run are carried forward
+(quality.results.store), without running dbt: plans from ops.runs, ops.files and a saved state."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from onecouncil.transform import selection
+from onecouncil.transform.selection import Plan, plan, save_state, state_dir
+
+MANIFEST = {
+    "sources": {
+        "source.onecouncil.raw.finance__ledger": {
+            "source_name": "raw", "name": "finance__ledger", "schema": "raw",
+            "identifier": "finance__ledger"},
+        "source.onecouncil.benchmark.benchmark__measures": {
+            "source_name": "benchmark", "name": "benchmark__measures", "schema": "raw",
+            "identifier": "benchmark__measures"},
+        "source.onecouncil.raw.risk__register": {
+            "source_name": "raw", "name": "risk__register", "schema": "raw",
+            "identifier": "risk__register"},
+    },
+    "nodes": {
+        "model.onecouncil.stg_finance__ledger": {
+            "resource_type": "model", "name": "stg_finance__ledger", "schema": "ops",
+            "alias": "runs", "config": {"materialized": "view"}},  # a relation that exists
+        "model.onecouncil.never_built": {
+            "resource_type": "model", "name": "never_built", "schema": "marts",
+            "alias": "never_built", "config": {"materialized": "table"}},
+        "model.onecouncil.inline": {
+            "resource_type": "model", "name": "inline", "schema": "marts",
+            "alias": "inline", "config": {"materialized": "ephemeral"}},
+    },
+}
+
+
+@pytest.fixture
+def state(conn, settings, tmp_path):
+    """A successful transform `t1` whose saved state saw the files loaded so far."""
+    folder = state_dir(settings)
+
+    def _save(run_id="t1", built_on=None, manifest=MANIFEST):
+        conn.execute("insert into ops.runs (run_id, dag_id, outcome, finished_at) "
+                     "values (%s, 'transform', 'success', now()) on conflict do nothing",
+                     (run_id,))
+        results = tmp_path / run_id
+        results.mkdir(exist_ok=True)
+        (results / "manifest.json").write_text(json.dumps(manifest))
+        ids = [i for (i,) in conn.execute("select file_id from ops.files where outcome = "
+                                          "'loaded'").fetchall()]
+        save_state(run_id, results, Plan(full=True, reason="test", file_ids=tuple(ids)),
+                   settings)
+        if built_on:
+            saved = json.loads((folder / "run.json").read_text())
+            (folder / "run.json").write_text(json.dumps({**saved, "built_on": built_on}))
+
+    yield _save
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _file(conn, feed, name, outcome="loaded"):
+    conn.execute("insert into ops.files (sha256, feed, file_name, arrived_at, outcome, reason, "
+                 "size_bytes) values (md5(%s) || md5(%s), %s, %s, now(), %s, %s, 1)",
+                 (name, name, feed, name, outcome, "bad" if outcome == "refused" else None))
+
+
+def test_the_first_transform_builds_everything(conn, settings):
+    chosen = plan(conn, settings)
+    assert chosen.full and "first build is always full" in chosen.reason
+    assert chosen.dbt_args(state_dir(settings)) == []
+
+
+def test_full_refresh_builds_everything_and_refreshes_incremental_models(conn, settings, state):
+    state()
+    chosen = plan(conn, settings, full_refresh=True)
+    assert chosen.full and chosen.dbt_args(state_dir(settings), True) == ["--full-refresh"]
+
+
+def test_no_saved_state_builds_everything(conn, settings):
+    conn.execute("insert into ops.runs (run_id, dag_id, outcome, finished_at) "
+                 "values ('t1', 'transform', 'success', now())")
+    chosen = plan(conn, settings)
+    assert chosen.full and "no saved state" in chosen.reason
+
+
+def test_a_state_of_another_run_than_the_last_success_builds_everything(conn, settings, state):
+    state("t1")
+    conn.execute("insert into ops.runs (run_id, dag_id, outcome, finished_at) "
+                 "values ('t2', 'transform', 'success', now() + interval '1 minute')")
+    chosen = plan(conn, settings)
+    assert chosen.full and "t1" in chosen.reason and "t2" in chosen.reason
+
+
+def test_feeds_loaded_since_the_last_success_select_their_sources_downstream(conn, settings,
+                                                                            state):
+    _file(conn, "finance/ledger", "p01.csv")
+    _file(conn, "risk/register", "r1.csv")
+    state("t1", built_on=selection.today().isoformat())
+    _file(conn, "finance/ledger", "p02.csv")
+    _file(conn, "benchmark/measures", "m.csv")
+    _file(conn, "risk/register", "refused.csv", outcome="refused")  # no data loaded
+    chosen = plan(conn, settings)
+    assert not chosen.full
+    assert chosen.feeds == ("benchmark__measures", "finance__ledger")
+    # the never-built table (dropped, or new) is rebuilt with what reads it; a view that
+    # exists and an ephemeral model are not
+    assert chosen.select == ("source:benchmark.benchmark__measures+", "source:raw.finance__ledger+",
+                             "state:modified+", "never_built+")
+    args = chosen.dbt_args(state_dir(settings))
+    assert args[:1] == ["--select"] and args[-2:] == ["--state", str(state_dir(settings))]
+    assert not chosen.expectations_changed
+
+
+def test_nothing_loaded_selects_only_what_changed_in_the_project(conn, settings, state):
+    _file(conn, "finance/ledger", "p01.csv")
+    state("t1", built_on=selection.today().isoformat(),
+          manifest={**MANIFEST, "nodes": {}})
+    chosen = plan(conn, settings)
+    assert not chosen.full and chosen.feeds == ()
+    assert chosen.select == ("state:modified+",)
+    assert "no file loaded" in chosen.reason
+
+
+def test_a_new_calendar_year_rebuilds_what_depends_on_today(conn, settings, state):
+    last_year = date(selection.today().year - 1, 12, 31).isoformat()
+    state("t1", built_on=last_year, manifest={**MANIFEST, "nodes": {}})
+    assert plan(conn, settings).select == ("state:modified+",
+                                           f"tag:{selection.NEW_YEAR_TAG}+")
+
+
+def test_a_changed_suite_file_makes_every_suite_run(conn, settings, state, monkeypatch):
+    state("t1", built_on=selection.today().isoformat())
+    monkeypatch.setattr(selection, "expectations_hash", lambda: "changed")
+    assert plan(conn, settings).expectations_changed
+
+
+def test_the_plan_round_trips_through_json():
+    chosen = Plan(full=False, reason="r", select=("a+", "b+"), feeds=("f",), since_run="t",
+                  file_ids=(1, 2), expectations_changed=False)
+    assert Plan.from_json(chosen.to_json()) == chosen
+
+
+# ---------------------------------------------------------------- checks carried forward
+
+def _run(conn, run_id, started):
+    conn.execute("insert into ops.runs (run_id, dag_id, outcome, started_at, finished_at) "
+                 "values (%s, 'transform', 'success', %s, %s)", (run_id, started, started))
+
+
+def test_checks_not_run_are_carried_forward_from_the_run_that_ran_them(conn):
+    from onecouncil.quality.results import CheckResult, store, verdict
+
+    def check(source, name, status="pass", severity="blocking"):
+        return CheckResult(source, name, "marts.x", severity, status)
+
+    _run(conn, "full", "2026-11-02 10:00+00")
+    store(conn, "full", [check("dbt", "ledger_test"), check("dbt", "risk_test", "fail"),
+                         check("dbt", "removed_test"), check("gx", "risk: a", "fail",
+                                                             "warning"),
+                         check("gx", "finance: b")])
+    _run(conn, "second", "2026-11-09 10:00+00")
+    failed, warned = store(conn, "second", [check("dbt", "ledger_test", "fail")],
+                           carry_forward={"dbt": {"ledger_test", "risk_test"}, "gx": None})
+    assert (failed, warned) == (2, 1)  # this run's failure and the carried one
+    got = {(r.source, r.check_name): r for r in verdict(conn, "second").results}
+    assert set(got) == {("dbt", "ledger_test"), ("dbt", "risk_test"), ("gx", "risk: a"),
+                        ("gx", "finance: b")}  # a test no longer in the project is not
+    assert got["dbt", "ledger_test"].carried_forward_from is None
+    assert got["dbt", "risk_test"].carried_forward_from == "full"
+    assert got["dbt", "risk_test"].carried_forward_on == date(2026, 11, 2)
+    assert got["dbt", "risk_test"].status == "fail"
+
+    # a third run carries from where each check last ran, not from the run that carried it
+    _run(conn, "third", "2026-11-16 10:00+00")
+    store(conn, "third", [check("gx", "finance: b")], carry_forward={"dbt": None, "gx": None})
+    third = {(r.source, r.check_name): r for r in verdict(conn, "third").results}
+    assert third["dbt", "ledger_test"].carried_forward_from == "second"
+    assert third["dbt", "risk_test"].carried_forward_from == "full"
+    assert third["gx", "finance: b"].carried_forward_from is None
+    # storing again (a retried task) gives the same rows, no duplicates
+    store(conn, "third", [check("gx", "finance: b")], carry_forward={"dbt": None, "gx": None})
+    assert {(r.source, r.check_name): r for r in verdict(conn, "third").results} == third
+
+
+def test_the_pack_says_which_checks_were_carried_forward(conn):
+    from onecouncil.packs.render import checks_summary
+    from onecouncil.quality.results import CheckResult, store, verdict
+
+    _run(conn, "full", "2026-11-02 10:00+00")
+    store(conn, "full", [CheckResult("dbt", "risk_test", "marts.risks", "blocking", "fail",
+                                     3, "3 rows failed"),
+                         CheckResult("dbt", "ledger_test", "marts.f", "blocking", "pass")])
+    _run(conn, "partial", "2026-11-09 10:00+00")
+    store(conn, "partial", [CheckResult("dbt", "ledger_test", "marts.f", "blocking", "pass")],
+          carry_forward={"dbt": None})
+    summary = checks_summary(verdict(conn, "partial"))
+    assert summary["carried_forward"] == 1
+    assert summary["carried_forward_on"] == [date(2026, 11, 2)]
+    from onecouncil.packs.render import environment
+
+    # the data-quality section every pack shows
+    html = environment().from_string(
+        '{% from "macros.html" import data_quality %}'
+        "{{ data_quality(lineage, checks, unmapped_applies=false) }}").render(
+        lineage={"data_version_short": "abc", "source_files": [], "quarantine": []},
+        checks=summary)
+    text = " ".join(html.split())
+    assert "3 rows failed (carried forward from the run of 02/11/2026)" in text
+    assert ("1 of these 2 checks read data this run did not rebuild, so they were not run "
+            "again: their results are carried forward from the run of 02/11/2026.") in text
