@@ -10,10 +10,14 @@ outside a feed's folder) as refused in `ops.files`, unread and left in place; a 
 changed in the last minute waits for the next run. Two runs at once each take a file
 under a lock named after its path, so every file loads once.
 
-A feed task that loaded at least one file updates its Asset `raw.<feed>`, which
-the transform DAGs are scheduled on; a feed with nothing new is skipped, so no
-Asset event fires. When no file at all has arrived, `prepare` skips every feed
-task at once. The run is recorded in `ops.runs`.
+A feed task that loaded at least one file updates its Asset `raw.<feed>` (lineage);
+a feed with nothing new is skipped, so no Asset event fires. When every feed task
+has finished, `announce_loaded` updates the Asset `raw.loaded` once, naming the
+feeds that loaded in the event's extra (`feeds`), if any feed loaded a file (even
+when another feed's task failed); otherwise it is skipped. The transform DAG is
+scheduled on `raw.loaded`, so one ingest run starts one transform, never one per
+feed. When no file at all has arrived, `prepare` skips every feed task at once.
+The run is recorded in `ops.runs`.
 
 The landing folder is `$ONECOUNCIL_HOME/landing` (`onecouncil service up` creates it
 and `onecouncil service status` names it): copy each file into its feed's folder there,
@@ -34,7 +38,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
-from onecouncil.assets import raw_asset
+from onecouncil.assets import loaded_asset, raw_asset
 from onecouncil.feeds import FEEDS
 from onecouncil.notify.airflow import task_failed
 
@@ -100,9 +104,21 @@ def ingest_landing():
 
         return ingest.finish_run(_context()[0], "failed")
 
+    @task(trigger_rule="all_done", outlets=[loaded_asset()])
+    def announce_loaded(*, outlet_events=None) -> list[str]:
+        """One `raw.loaded` event per run that loaded anything: the transform's trigger."""
+        from onecouncil.pipelines import ingest
+
+        feeds = ingest.loaded_feeds(_context()[0])
+        if not feeds:
+            raise AirflowSkipException("no feed loaded a file: nothing for the transform")
+        outlet_events[loaded_asset()].extra = {"feeds": feeds}
+        return feeds
+
     loads = [load_task(f.folder, f.table, raw_asset(f)) for f in FEEDS]
     prepare() >> loads >> record_run()
     loads >> record_failed_run()
+    loads >> announce_loaded()
 
 
 ingest_landing_dag = ingest_landing()

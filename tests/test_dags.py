@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from airflow.sdk import Asset
 
 DAGS = Path(__file__).resolve().parent.parent / "dags"
 DAG_FILES = sorted(p for p in DAGS.glob("*.py") if not p.name.startswith("_"))
@@ -44,12 +45,27 @@ def test_every_dag_has_owner_tags_retries_and_doc(dagbag):
             assert task.retries >= 1, f"{dag_id}.{task.task_id}: no retries"
 
 
-def test_ingestion_dag_publishes_an_asset_per_feed(dagbag):
+def test_ingestion_dag_publishes_an_asset_per_feed_and_one_when_anything_loaded(dagbag):
     from onecouncil.feeds import FEEDS
 
     dag = dagbag.dags["ingest_landing"]
     names = {o.name for t in dag.tasks for o in t.outlets}
-    assert names == {f"raw.{f.table}" for f in FEEDS}
+    assert names == {f"raw.{f.table}" for f in FEEDS} | {"raw.loaded"}
+    assert dag.max_active_runs == 1
+    announce = dag.task_dict["announce_loaded"]
+    # once every feed task is done, whichever failed: the feeds that loaded still transform
+    assert [o.name for o in announce.outlets] == ["raw.loaded"]
+    assert announce.trigger_rule == "all_done"
+    assert announce.upstream_task_ids == {f"load__{f.table}" for f in FEEDS}
+
+
+def test_transform_runs_once_per_ingest_run_that_loaded_anything(dagbag):
+    """Scheduled on raw.loaded alone, not on each feed's Asset: one ingest run loading
+    several feeds starts one transform, not one per feed."""
+    dag = dagbag.dags["transform"]
+    assert dag.timetable.asset_condition == Asset(name="raw.loaded", group="raw",
+                                                   uri="x-onecouncil://raw/loaded")
+    assert dag.params["full_refresh"] is False
     assert dag.max_active_runs == 1
 
 
