@@ -1,68 +1,30 @@
 """End to end over every pack: simulated files -> `onecouncil run` (ingest, transform,
 the pack DAGs in-process) -> every pack's files.
 
-Three warehouses, one after the other: every feed (one month, one quarter and the year
-of every pack), only the indicator files, and only the risk and audit files. The packs
-of the first appear where packs.md says, show only figures the warehouse holds and no
-trace of the code (`None`, `nan`, `True`), and come out byte for byte the same when the
-run is repeated; the other two render every quarterly pack, quickly, with the sections
-whose feeds have not arrived saying so.
+Every feed (one month, one quarter and the year of every pack): the packs appear where
+packs.md says, show only figures the warehouse holds and no trace of the code (`None`,
+`nan`, `True`), and come out byte for byte the same when the run is repeated. A quarter
+with only some feeds is in test_quarter_*_e2e.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
-from leaks import leaks, page_text
-
-from onecouncil.calendar import FiscalPeriod
-
-ONECOUNCIL = str(Path(sys.executable).with_name("onecouncil"))
-PERIOD, QUARTER, YEAR = "2025-26-P03", "2025-26-Q1", "2025-26"
-FOLDERS = {"monthly": "P03", "quarterly": "Q1", "annual": "year"}
-NOT_YET = "not yet available"
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([ONECOUNCIL, *args], env=dict(os.environ), capture_output=True,
-                          text=True, timeout=900)
-
-
-def fresh_warehouse() -> None:
-    """Empty ops and raw, and drop the incremental mart, so only this run's files count."""
-    from onecouncil.feeds import FEEDS
-    from onecouncil.warehouse import connect
-
-    with connect(autocommit=True) as c:
-        tables = ["ops.check_results", "ops.quarantine", "ops.files", "ops.runs"]
-        tables += [f"raw.{f.table}" for f in FEEDS]
-        c.execute(f"truncate {', '.join(tables)} restart identity cascade")
-        c.execute("drop table if exists marts.contact_daily cascade")
-
-
-def subset(landing: Path, to: Path, folders: tuple[str, ...]) -> Path:
-    for folder in folders:
-        shutil.copytree(landing / folder, to / folder)
-    return to
+from leaks import leaks
+from packs_e2e import (
+    FOLDERS, PERIOD, QUARTER, YEAR, fresh_warehouse, run_cli, simulate_files, visible_text,
+)
 
 
 @pytest.fixture(scope="module")
 def simulated(warehouse, tmp_path_factory) -> Path:
-    """The simulated files, kept aside: ingestion moves what it loads out of landing."""
-    from onecouncil.simulate import simulate
-
-    root = tmp_path_factory.mktemp("packs-e2e")
-    simulate(root / "simulated", FiscalPeriod.parse(PERIOD), scale=0.03, seed=11)
-    return root
+    return simulate_files(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -122,19 +84,6 @@ def test_the_transform_run_stored_its_checks(every_pack):
         sources = {r[0] for r in c.execute("select distinct source from ops.check_results")}
     assert runs and all(outcome == "success" and n > 50 for outcome, n in runs)
     assert sources == {"dbt", "gx"}
-
-
-def visible_text(path: Path) -> str:
-    """What a reader sees: the HTML's text, a CSV as it is, the PDF's text if we can."""
-    data = path.read_text(encoding="utf-8", errors="replace") if path.suffix != ".pdf" else ""
-    if path.suffix == ".html":
-        data = page_text(data)
-    if path.suffix == ".pdf":
-        if not shutil.which("pdftotext"):
-            return ""
-        data = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                              text=True).stdout
-    return data
 
 
 def test_no_pack_shows_the_code_through(every_pack):
@@ -224,34 +173,3 @@ def test_rendering_again_gives_byte_identical_files(every_pack, tmp_path):
                                 pdf=False)
             for path in again:
                 assert path.read_bytes() == (folder / path.name).read_bytes(), path.name
-
-
-@pytest.mark.parametrize("folders, incomplete", [
-    (("performance",), ("cabinet-quarterly", "scrutiny-quarterly", "audit-committee")),
-    (("risk", "audit"), ("cabinet-quarterly", "scrutiny-quarterly")),
-])
-def test_a_quarter_with_some_feeds_renders_every_quarterly_pack(simulated, tmp_path, folders,
-                                                                 incomplete):
-    fresh_warehouse()
-    landing = subset(simulated / "simulated", tmp_path / "landing", folders)
-    started = time.monotonic()
-    done = run_cli("run", "--landing", str(landing), "--quarter", QUARTER,
-                   "--output", str(tmp_path / "packs"))
-    elapsed = time.monotonic() - started
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    # no retry delay: a five-minute sleep would show here
-    assert elapsed < 240, f"the run took {elapsed:.0f}s"
-    from onecouncil.packs.declarations import QUARTERLY, of_cadence
-
-    folder = tmp_path / "packs" / "2025-26" / "Q1"
-    for declaration in of_cadence(QUARTERLY):
-        page = visible_text(folder / f"{declaration.name}.html")
-        doc = json.loads((folder / f"{declaration.name}.json").read_text())
-        if declaration.name not in incomplete:
-            continue
-        assert NOT_YET in page.lower(), f"{declaration.name} says nothing is missing"
-        waits = re.findall(r'"waiting_for": \[([^\]]*)\]', json.dumps(doc["figures"]))
-        named = {f for w in waits for f in re.findall(r'"([a-z]+/[a-z_]+)"', w)}
-        assert named, f"{declaration.name} does not name the feeds it waits for"
-        assert not any(f.split("/")[0] in folders for f in named), \
-            f"{declaration.name} waits for a feed that was loaded: {sorted(named)}"
