@@ -4,7 +4,7 @@ the pack DAGs in-process) -> every pack's files.
 Every feed (one month, one quarter and the year of every pack): the packs appear where
 packs.md says, show only figures the warehouse holds and no trace of the code (`None`,
 `nan`, `True`), and come out byte for byte the same when the run is repeated. A quarter
-with only some feeds is in test_quarter_*_e2e.py.
+with only some feeds is in test_quarter_of_*.py.
 """
 
 from __future__ import annotations
@@ -13,18 +13,12 @@ import json
 import re
 import shutil
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import pytest
 from leaks import leaks
 from packs_e2e import (
-    FOLDERS, PERIOD, QUARTER, YEAR, fresh_warehouse, run_cli, simulate_files, visible_text,
+    FOLDERS, PERIOD, QUARTER, YEAR, fresh_warehouse, run_cli, visible_text,
 )
-
-
-@pytest.fixture(scope="module")
-def simulated(warehouse, tmp_path_factory) -> Path:
-    return simulate_files(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

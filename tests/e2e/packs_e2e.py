@@ -1,9 +1,7 @@
 """What the end-to-end pack tests share: the simulated files, the CLI, a fresh warehouse,
 what a reader sees of a pack, and the check of a quarter run with only some feeds.
 
-The tests are split over three modules (every pack; a quarter of indicator files only;
-a quarter of risk and audit files only) so that `make test`'s workers run them side by
-side: each is a full ingest and transform of its own.
+See conftest.py for why they are three modules.
 """
 
 from __future__ import annotations
