@@ -56,7 +56,11 @@ def _fail(message: str, code: int = 1) -> None:
 
 @warehouse_app.command("up")
 def warehouse_up() -> None:
-    """Start the embedded PostgreSQL (or check the configured one) and create its databases."""
+    """Start the embedded PostgreSQL (or check the configured one) and create its databases.
+
+    On a configured server, the warehouse roles get their passwords from
+    ONECOUNCIL_LOADER_PASSWORD, ONECOUNCIL_TRANSFORMER_PASSWORD and ONECOUNCIL_READER_PASSWORD.
+    """
     from onecouncil.warehouse import server
     from onecouncil.warehouse.server import WarehouseError
 
@@ -94,13 +98,29 @@ def warehouse_status() -> None:
 
 
 @warehouse_app.command("url")
-def warehouse_url() -> None:
+def warehouse_url(
+    role: str | None = typer.Option(
+        None, "--role", metavar="reader|loader|transformer",
+        help="The URL of one of the components' roles instead of the owner's: reader "
+             "(marts only, read only: for Power BI and analysts), loader (ingest) or "
+             "transformer (dbt, checks, packs). On a configured server (ONECOUNCIL_DATABASE_URL) "
+             "the role's password comes from ONECOUNCIL_READER_PASSWORD, "
+             "ONECOUNCIL_LOADER_PASSWORD or ONECOUNCIL_TRANSFORMER_PASSWORD."),
+) -> None:
     """Print a libpq URL of the warehouse database (psql "$(onecouncil warehouse url)")."""
-    from onecouncil.warehouse import server
+    from onecouncil.warehouse import connect, server
+    from onecouncil.warehouse.roles import ROLES
     from onecouncil.warehouse.server import WarehouseError
 
+    if role is not None and role not in ROLES:
+        _fail(f"--role must be one of {', '.join(ROLES)}, not {role!r}", 2)
     try:
-        print(server().url())
+        if role is not None:
+            from onecouncil.warehouse.schema import migrate
+
+            with connect(autocommit=True) as conn:  # the roles exist before anyone uses one
+                migrate(conn)
+        print(server().url(role=role))
     except WarehouseError as e:
         _fail(str(e))
 

@@ -3,7 +3,8 @@
 Everything the project writes (database files, Airflow home, the file archive,
 logs, packs) lives under ONECOUNCIL_HOME (default ./.onecouncil), so two
 checkouts or a test run never collide. Secrets never come from the repo:
-ONECOUNCIL_DATABASE_URL names a server when one is configured.
+ONECOUNCIL_DATABASE_URL names a server when one is configured (its user owns the
+warehouse); the components' roles' passwords: `role_password()`.
 Alerts (`alerts()`): ONECOUNCIL_SMTP_HOST, ONECOUNCIL_SMTP_PORT, ONECOUNCIL_SMTP_STARTTLS,
 ONECOUNCIL_SMTP_USER, ONECOUNCIL_SMTP_PASSWORD, ONECOUNCIL_ALERT_FROM, ONECOUNCIL_ALERT_TO.
 """
@@ -79,6 +80,13 @@ def load() -> Settings:
         feeds_file=Path(os.environ["ONECOUNCIL_FEEDS_FILE"]).expanduser().resolve()
         if os.environ.get("ONECOUNCIL_FEEDS_FILE") else home / "feeds.yml",
     )
+
+
+def role_password(role: str) -> str | None:
+    """A warehouse role's password on a configured server: ONECOUNCIL_LOADER_PASSWORD,
+    ONECOUNCIL_TRANSFORMER_PASSWORD, ONECOUNCIL_READER_PASSWORD (the embedded server's
+    roles log in over its Unix socket and need none)."""
+    return os.environ.get(f"ONECOUNCIL_{role.upper()}_PASSWORD") or None
 
 
 @dataclass(frozen=True)

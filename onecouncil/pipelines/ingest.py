@@ -1,4 +1,8 @@
-"""The ingestion DAG's work: prepare the warehouse, load each feed, record the run."""
+"""The ingestion DAG's work: prepare the warehouse, load each feed, record the run.
+
+Loading connects as the warehouse's loader role (warehouse.roles); opening the run
+(pipelines.runs) migrates, as the owner.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ def prepare_run(run_id: str, dag_id: str, landing: Path, period: str | None = No
             "(`onecouncil service up` creates $ONECOUNCIL_HOME/landing) or give the run the "
             "folder the files arrive in (DAG param `landing`, `onecouncil ingest --landing DIR`)")
     # what is not a feed file is refused in ops.files with its reason, never just skipped
-    with connect(autocommit=True) as conn:
+    with connect(role="loader", autocommit=True) as conn:
         for o in record_not_feed_files(conn, survey(landing), run_id=run_id):
             log.warning("%s/%s is not a feed file, left where it is: %s", o.feed, o.file_name,
                         o.reason)
@@ -46,7 +50,7 @@ def anything_arrived(landing: Path) -> bool:
 
 def load_feed(folder: str, landing: Path, run_id: str) -> list[dict]:
     feed = feed_by_folder(folder)
-    with connect(autocommit=True) as conn:
+    with connect(role="loader", autocommit=True) as conn:
         claim_run(conn, run_id)
         outcomes = ingest_feed(
             conn, feed, landing, run_id=run_id,
@@ -65,7 +69,7 @@ def load_feed(folder: str, landing: Path, run_id: str) -> list[dict]:
 
 def finish_run(run_id: str, outcome: str) -> dict:
     """Close the run record with its file counts; returns them."""
-    with connect(autocommit=True) as conn:
+    with connect(role="loader", autocommit=True) as conn:
         row = conn.execute(
             """update ops.runs r set finished_at = now(), outcome = %(outcome)s,
                    files_loaded = c.loaded, files_refused = c.refused, files_duplicate = c.duplicate

@@ -60,7 +60,7 @@ def published_state(pack: str) -> dict[FiscalTime, State]:
     from onecouncil.quality.results import latest_verdict
     from onecouncil.warehouse import connect
 
-    with connect(autocommit=True) as conn:
+    with connect(role="transformer", read_only=True, autocommit=True) as conn:  # see render
         try:
             rows = conn.execute("select fiscal_year, period, sha256 from reports.pack_sources "
                                 "where pack = %s", (pack,)).fetchall()
@@ -107,7 +107,9 @@ def render_periods(pack: str, periods: list[FiscalTime], output: str | None) -> 
     from onecouncil.warehouse import connect
 
     requests: list[dict] = []
-    with connect(autocommit=True) as conn:
+    # The renderer reads reports.* and the checks' verdict in ops: the transformer's, who
+    # built them (the reader sees marts only), on a connection that cannot write.
+    with connect(role="transformer", read_only=True, autocommit=True) as conn:
         verdict = latest_verdict(conn)
         for period in periods:
             paths = render_pack(conn, pack, str(period.year), period.label,

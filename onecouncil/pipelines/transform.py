@@ -86,7 +86,7 @@ def check(run_id: str) -> dict:
     results_dir = run_results_dir(run_id, settings)
     failures = build_failures(results_dir)
     built = _plan(results_dir)
-    with connect(autocommit=True) as conn:
+    with connect(role="transformer", autocommit=True) as conn:  # writes ops.check_results
         verdict = check_run(conn, settings, run_id, results_dir, plan=built)
     close_run(run_id, "failed" if failures else "success")
     if not failures and built is not None:

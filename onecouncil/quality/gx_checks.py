@@ -186,7 +186,8 @@ def run_suites(settings: Settings, run_id: str, *, suites=None,
         log.warning("GX: nothing to check, every suite's relation is missing")
         return results
 
-    os.environ[URL_VARIABLE] = sqlalchemy_url(server(settings).url())
+    # GX reads what dbt built, as dbt's role (warehouse.roles)
+    os.environ[URL_VARIABLE] = sqlalchemy_url(server(settings).url(role="transformer"))
     root = gx_root(settings)
     with _locked(root):
         import great_expectations as gx

@@ -3,6 +3,9 @@
 dbt reads its connection only from ONECOUNCIL_DBT_* environment variables
 (dbt/profiles.yml), derived here from the warehouse URL, so the embedded server's
 Unix socket and a configured server work alike and no secret is written to disk.
+dbt connects as the warehouse's transformer role (warehouse.roles), which owns what it
+builds: before each invocation the owner hands it any relation of the dbt schemas it
+does not own yet (a warehouse from before the roles, a test's hand-made marts).
 The dbt var `council_name` follows ONECOUNCIL_COUNCIL_NAME (dbt/dbt_project.yml), the
 same name ingestion gives payments files without a body column.
 Everything dbt generates goes under $ONECOUNCIL_HOME/dbt, never into the checkout.
@@ -40,7 +43,7 @@ def dbt_env(settings: _settings.Settings | None = None) -> dict[str, str]:
     from onecouncil.warehouse import server
 
     settings = settings or _settings.load()
-    env = _connection_env(server(settings).url())
+    env = _connection_env(server(settings).url(role="transformer"))
     env.update({
         "DBT_TARGET_PATH": str(settings.home / "dbt" / "target"),
         "DBT_LOG_PATH": str(settings.home / "dbt" / "logs"),
@@ -52,6 +55,18 @@ def dbt_env(settings: _settings.Settings | None = None) -> dict[str, str]:
     return env
 
 
+def _hand_over(settings: _settings.Settings) -> None:
+    """As the owner: the roles exist (migrate) and the transformer owns the dbt schemas'
+    relations, or dbt could not replace them."""
+    from onecouncil.warehouse import connect
+    from onecouncil.warehouse.roles import hand_dbt_relations_to_transformer
+    from onecouncil.warehouse.schema import migrate
+
+    with connect(settings, autocommit=True) as conn:
+        migrate(conn)
+        hand_dbt_relations_to_transformer(conn)
+
+
 def run_dbt(args: list[str], settings: _settings.Settings | None = None):
     """Invoke dbt (e.g. ["build"]) in this process; returns the dbtRunnerResult.
 
@@ -61,6 +76,7 @@ def run_dbt(args: list[str], settings: _settings.Settings | None = None):
 
     settings = settings or _settings.load()
     env = dbt_env(settings)
+    _hand_over(settings)
     os.environ.update(env)
     Path(env["DBT_TARGET_PATH"]).mkdir(parents=True, exist_ok=True)
     Path(env["DBT_LOG_PATH"]).mkdir(parents=True, exist_ok=True)

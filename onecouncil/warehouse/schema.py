@@ -15,6 +15,7 @@ from psycopg import sql
 
 from onecouncil.feeds import FEEDS
 from onecouncil.feeds.model import Feed
+from onecouncil.warehouse import roles
 
 OPS_DDL = """
 create schema if not exists ops;
@@ -204,7 +205,7 @@ def schema_version() -> str:
     that builds them. Add DDL to OPS_DDL (or UPGRADE_DDL) and it is part of the version."""
     feeds = [(f.folder, f.table, f.raw_columns, f.replace_scope, f.description) for f in FEEDS]
     text = "\n".join([OPS_DDL, UPGRADE_DDL, repr(META_COLUMNS), repr(LOAD_SETTINGS), repr(feeds),
-                      inspect.getsource(_ensure_raw)])
+                      inspect.getsource(_ensure_raw), roles.schema_text()])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -233,5 +234,6 @@ def migrate(conn: psycopg.Connection) -> bool:
         conn.execute(UPGRADE_DDL)
         for feed in FEEDS:
             _ensure_raw(conn, feed)
+        roles.ensure(conn)  # after the tables: its grants are `on all tables`
         conn.execute("insert into ops.schema_versions (version) values (%s)", (version,))
     return True

@@ -164,16 +164,18 @@ def test_individuals_never_named(db, built):
     assert small == [(0,)]
 
 
-def test_dbt_env_from_a_configured_server_and_the_embedded_socket(tmp_path, warehouse, settings):
+def test_dbt_env_from_a_configured_server_and_the_embedded_socket(tmp_path, warehouse, settings,
+                                                                   monkeypatch):
     from onecouncil.settings import Settings
     from onecouncil.transform.dbt import PROJECT_DIR, dbt_env
 
-    configured = Settings(home=tmp_path, database_url="postgresql://etl:p%40ss@db.example:6543/wh",
+    configured = Settings(home=tmp_path, database_url="postgresql://etl:own@db.example:6543/wh",
                           airflow_database_url=None, council_name="Testshire Council")
+    monkeypatch.setenv("ONECOUNCIL_TRANSFORMER_PASSWORD", "p@ss")  # dbt is the transformer
     env = dbt_env(configured)
     assert {k: env[k] for k in env if k.startswith("ONECOUNCIL_")} == {
         "ONECOUNCIL_DBT_HOST": "db.example", "ONECOUNCIL_DBT_PORT": "6543",
-        "ONECOUNCIL_DBT_USER": "etl", "ONECOUNCIL_DBT_PASSWORD": "p@ss",
+        "ONECOUNCIL_DBT_USER": "onecouncil_transformer", "ONECOUNCIL_DBT_PASSWORD": "p@ss",
         "ONECOUNCIL_DBT_DBNAME": "wh", "ONECOUNCIL_COUNCIL_NAME": "Testshire Council"}
     assert env["DBT_TARGET_PATH"] == str(tmp_path / "dbt" / "target")
     assert env["DBT_PROFILES_DIR"] == str(PROJECT_DIR)
@@ -182,6 +184,7 @@ def test_dbt_env_from_a_configured_server_and_the_embedded_socket(tmp_path, ware
     assert embedded["ONECOUNCIL_DBT_HOST"] == str(settings.pgdata)
     assert embedded["ONECOUNCIL_DBT_DBNAME"] == "warehouse"
     assert embedded["ONECOUNCIL_DBT_PASSWORD"] == ""
+    assert embedded["ONECOUNCIL_DBT_USER"] == "onecouncil_transformer"
 
 
 def test_money_already_spent_is_never_forecast_as_zero(db, built):
