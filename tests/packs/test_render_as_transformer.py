@@ -16,7 +16,7 @@ def test_packs_render_as_the_transformer(marts, tmp_path):
     from onecouncil.pipelines.packs import published_state, render_periods
     from onecouncil.warehouse.roles import hand_dbt_relations_to_transformer
 
-    # the tests build the report layer as the owner; dbt builds it as the transformer
+    # as dbt leaves them (report_models.build does the same)
     hand_dbt_relations_to_transformer(marts)
     period = parse_label(FY, "P05")
     assert period in published_state("finance-outturn")  # reports.pack_sources, as the role

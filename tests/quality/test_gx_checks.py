@@ -98,10 +98,6 @@ def clean(conn):
     fill_clean(conn)
     # the suites read staging (not raw) and the thresholds dbt rendered
     report_models.build(conn, layers=("staging", "reports/pack_thresholds"))
-    # GX reads them as the transformer, whose they are when dbt builds them (warehouse.roles)
-    from onecouncil.warehouse.roles import hand_dbt_relations_to_transformer
-
-    hand_dbt_relations_to_transformer(conn)
     conn.execute("insert into ops.runs (run_id, dag_id, period) values"
                  " ('t-clean', 'transform', '2025-26-P02'), ('t-9m', 'transform', '2025-26-P02'),"
                  " ('t-purple', 'transform', '2025-26-P02'), ('t-dbt', 'transform', '2025-26-P02')")
