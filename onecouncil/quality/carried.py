@@ -30,17 +30,21 @@ def rebuilt_relations(run_results_dir: Path) -> set[str]:
     return out
 
 
-def dbt_check_names(run_results_dir: Path) -> set[str]:
+def dbt_check_names(run_results_dir: Path) -> dict[str, str]:
     """Every name a dbt test or unit test of the project can have in ops.check_results
-    (quality.dbt_results), from the invocation's manifest, which lists the whole project
-    whatever was selected."""
+    (quality.dbt_results), with its severity now, from the invocation's manifest, which
+    lists the whole project whatever was selected. dbt's state comparison ignores a
+    changed meta, so a carried result takes the test's current severity from here."""
+    from onecouncil.quality.dbt_results import _severity
+
     manifest = json.loads((Path(run_results_dir) / "manifest.json").read_text())
-    names = set()
+    names = {}
     for uid, node in manifest.get("nodes", {}).items():
         if node.get("resource_type") == "test":
-            names |= {node["name"], f"{node['name']} ({uid})"}
+            severity = _severity(node)
+            names.update({node["name"]: severity, f"{node['name']} ({uid})": severity})
     for uid, node in manifest.get("unit_tests", {}).items():
-        names.add(f"unit test: {node.get('name') or uid.rsplit('.', 1)[-1]}")
+        names[f"unit test: {node.get('name') or uid.rsplit('.', 1)[-1]}"] = "blocking"
     return names
 
 

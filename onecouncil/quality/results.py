@@ -56,13 +56,18 @@ class Verdict:
         return self.run_id is not None and not self.blocking_failures
 
 
+# source -> the check names still in the project (None: any), or name -> severity now
+CarryForward = Mapping[str, Collection[str] | Mapping[str, str] | None]
+
+
 def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult],
-          carry_forward: Mapping[str, Collection[str] | None] | None = None) -> tuple[int, int]:
+          carry_forward: CarryForward | None = None) -> tuple[int, int]:
     """Replace the run's results of each source given; update ops.runs' counts.
 
-    `carry_forward` maps a source to the check names that still exist (None: any): each
-    such check this run did not run gets its latest result from an earlier transform run,
-    marked `carried_forward_from` that run (quality.carried).
+    `carry_forward` maps a source to the check names that still exist (None: any; a
+    mapping gives each one's severity now): each such check this run did not run gets its
+    latest result from an earlier transform run, marked `carried_forward_from` that run
+    (quality.carried).
 
     Returns (checks_failed, checks_warned) for the run: blocking failures and
     failed warnings across every source stored for it.
@@ -81,6 +86,13 @@ def store(conn: psycopg.Connection, run_id: str, results: Iterable[CheckResult],
                                 r.failing_rows, r.message))
         for source, names in sorted(carry_forward.items()):
             _carry_forward(conn, run_id, source, None if names is None else sorted(names))
+            if isinstance(names, Mapping):  # each check's severity now
+                conn.execute(
+                    "update ops.check_results c set severity = s.severity"
+                    " from unnest(%s::text[], %s::text[]) s (check_name, severity)"
+                    " where c.run_id = %s and c.source = %s and c.check_name = s.check_name"
+                    " and c.carried_forward_from is not null and c.severity <> s.severity",
+                    (list(names), list(names.values()), run_id, source))
         failed, warned = conn.execute(
             "select count(*) filter (where severity = 'blocking' and status in ('fail','error')),"
             " count(*) filter (where severity = 'warning' and status in ('fail','error'))"

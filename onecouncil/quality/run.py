@@ -50,7 +50,7 @@ def check_run(conn: psycopg.Connection, settings: Settings, run_id: str,
     from onecouncil.quality.gx_checks import run_suites
 
     checks = dbt_checks(run_results_dir)
-    carry: dict[str, set[str] | None] = {}
+    carry: dict[str, set[str] | dict[str, str] | None] = {}
     no_artifacts = any(c.check_name == "dbt artifacts" for c in checks)
     partial = plan is not None and not plan.full and gx_suites is None and not no_artifacts
     if not partial:

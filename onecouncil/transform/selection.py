@@ -5,7 +5,9 @@ since the last successful build (`source:<source>.<table>+`), the models changed
 (`state:modified+` against that build's manifest, kept in $ONECOUNCIL_HOME/dbt/state), the
 models whose relation is missing from the warehouse, and, when the calendar year has turned,
 the models tagged `rebuild_each_new_year` (their rows depend on today's date). No earlier
-successful build, no saved state, or a full refresh asked for: one full `dbt build`.
+successful build, no saved state, a change to dbt_project.yml (the thresholds are its vars,
+whose values dbt's state comparison does not see) or to the council's name, or a full
+refresh asked for: one full `dbt build`.
 
 Which files the last good build saw is the list of their ids in the state, not a time: a
 file whose loading transaction began before that build and committed during it has an
@@ -26,6 +28,7 @@ import psycopg
 from onecouncil import settings as _settings
 from onecouncil.feeds import feed_by_folder
 from onecouncil.settings import REPO_ROOT
+from onecouncil.transform import dbt as _dbt
 
 DAG_ID = "transform"
 # Models whose rows depend on the calendar year of today (e.g. the quarter spine runs to
@@ -66,6 +69,10 @@ class SavedState:
     built_on: str  # ISO date (Europe/London) of the build
     file_ids: list[int] = field(default_factory=list)
     expectations: str = ""
+    dbt_settings: str = ""
+    # models not built since their data or code last changed: skipped (a failed blocking
+    # test upstream stops dbt building what reads it) or errored; the next run builds them
+    not_built: list[str] = field(default_factory=list)
 
 
 def state_dir(settings: _settings.Settings | None = None) -> Path:
@@ -77,6 +84,14 @@ def expectations_hash() -> str:
     for path in sorted(EXPECTATIONS_DIR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def dbt_settings_hash(settings: _settings.Settings | None = None) -> str:
+    """dbt_project.yml (its vars: the council's thresholds) and the council's name: dbt's
+    state:modified does not see a var's value change, so a change here builds everything."""
+    settings = settings or _settings.load()
+    project = (_dbt.PROJECT_DIR / "dbt_project.yml").read_bytes()
+    return hashlib.sha256(project + b"\0" + settings.council_name.encode()).hexdigest()
 
 
 def today() -> date:
@@ -144,13 +159,17 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
     if state.run_id != last:
         return full(f"the saved state in {folder} is of run {state.run_id}, not of the last "
                     f"successful transform {last}")
+    if state.dbt_settings != dbt_settings_hash(settings):
+        return full("dbt_project.yml (its vars) or the council's name changed since run "
+                    f"{last}")
 
     seen = set(state.file_ids)
     feeds = sorted({feed_by_folder(f).table for i, f in loaded if i not in seen})
     manifest = json.loads((folder / "manifest.json").read_text())
     select = _source_selectors(manifest, set(feeds))
     select.append("state:modified+")
-    select += [f"{name}+" for name in _missing_models(conn, manifest)]
+    select += [f"{name}+" for name in
+               sorted(set(_missing_models(conn, manifest)) | set(state.not_built))]
     if date.fromisoformat(state.built_on).year != today().year:
         select.append(f"tag:{NEW_YEAR_TAG}+")
     if feeds:
@@ -160,6 +179,15 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
     return Plan(full=False, reason=reason, select=tuple(select), feeds=tuple(feeds),
                 since_run=last, file_ids=file_ids,
                 expectations_changed=gx_code != state.expectations)
+
+
+def _not_built(results_dir: Path, before: list[str]) -> list[str]:
+    """Models this invocation did not build, and those of `before` it did not build either."""
+    results = json.loads((results_dir / "run_results.json").read_text())["results"]
+    status = {r["unique_id"].split(".")[-1]: r["status"] for r in results
+              if r["unique_id"].split(".")[0] in ("model", "seed", "snapshot")}
+    failed = {name for name, s in status.items() if s != "success"}
+    return sorted(failed | {name for name in before if name not in status})
 
 
 def save_state(run_id: str, results_dir: Path, plan_: Plan,
@@ -174,8 +202,11 @@ def save_state(run_id: str, results_dir: Path, plan_: Plan,
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir()
     shutil.copy2(results_dir / "manifest.json", fresh / "manifest.json")
+    previous = None if plan_.full else _read_state(folder)
     saved = SavedState(run_id=run_id, built_on=today().isoformat(),
-                       file_ids=list(plan_.file_ids), expectations=expectations_hash())
+                       file_ids=list(plan_.file_ids), expectations=expectations_hash(),
+                       dbt_settings=dbt_settings_hash(settings),
+                       not_built=_not_built(results_dir, previous.not_built if previous else []))
     (fresh / "run.json").write_text(json.dumps(asdict(saved)))
     old = folder.with_name(folder.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

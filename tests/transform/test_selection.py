@@ -49,6 +49,9 @@ def state(conn, settings, tmp_path):
         results = tmp_path / run_id
         results.mkdir(exist_ok=True)
         (results / "manifest.json").write_text(json.dumps(manifest))
+        (results / "run_results.json").write_text(json.dumps({"results": [
+            {"unique_id": "model.onecouncil.stg_finance__ledger", "status": "success"},
+            {"unique_id": "model.onecouncil.pack_sources", "status": "skipped"}]}))
         ids = [i for (i,) in conn.execute("select file_id from ops.files where outcome = "
                                           "'loaded'").fetchall()]
         save_state(run_id, results, Plan(full=True, reason="test", file_ids=tuple(ids)),
@@ -107,10 +110,10 @@ def test_feeds_loaded_since_the_last_success_select_their_sources_downstream(con
     chosen = plan(conn, settings)
     assert not chosen.full
     assert chosen.feeds == ("benchmark__measures", "finance__ledger")
-    # the never-built table (dropped, or new) is rebuilt with what reads it; a view that
-    # exists and an ephemeral model are not
+    # the never-built table (dropped, or new) and the model dbt skipped last time (a failed
+    # test upstream) are rebuilt with what reads them; a view that exists is not
     assert chosen.select == ("source:benchmark.benchmark__measures+", "source:raw.finance__ledger+",
-                             "state:modified+", "never_built+")
+                             "state:modified+", "never_built+", "pack_sources+")
     args = chosen.dbt_args(state_dir(settings))
     assert args[:1] == ["--select"] and args[-2:] == ["--state", str(state_dir(settings))]
     assert not chosen.expectations_changed
@@ -122,14 +125,14 @@ def test_nothing_loaded_selects_only_what_changed_in_the_project(conn, settings,
           manifest={**MANIFEST, "nodes": {}})
     chosen = plan(conn, settings)
     assert not chosen.full and chosen.feeds == ()
-    assert chosen.select == ("state:modified+",)
+    assert chosen.select == ("state:modified+", "pack_sources+")
     assert "no file loaded" in chosen.reason
 
 
 def test_a_new_calendar_year_rebuilds_what_depends_on_today(conn, settings, state):
     last_year = date(selection.today().year - 1, 12, 31).isoformat()
     state("t1", built_on=last_year, manifest={**MANIFEST, "nodes": {}})
-    assert plan(conn, settings).select == ("state:modified+",
+    assert plan(conn, settings).select == ("state:modified+", "pack_sources+",
                                            f"tag:{selection.NEW_YEAR_TAG}+")
 
 
@@ -213,3 +216,72 @@ def test_the_pack_says_which_checks_were_carried_forward(conn):
     assert "3 rows failed (carried forward from the run of 02/11/2026)" in text
     assert ("1 of these 2 checks read data this run did not rebuild, so they were not run "
             "again: their results are carried forward from the run of 02/11/2026.") in text
+
+
+def test_a_changed_threshold_or_council_name_builds_everything(conn, settings, state,
+                                                               monkeypatch):
+    """dbt's state comparison does not see a var's new value: dbt_project.yml's vars are
+    the council's thresholds, so a change there (or to the council's name) is a full build."""
+    state("t1", built_on=selection.today().isoformat())
+    assert not plan(conn, settings).full
+    monkeypatch.setattr(selection, "dbt_settings_hash", lambda settings=None: "other")
+    chosen = plan(conn, settings)
+    assert chosen.full and "dbt_project.yml" in chosen.reason
+
+
+def test_a_carried_dbt_test_takes_its_severity_now(conn):
+    """A test's meta.severity changed without its model changing: not run again, but
+    counted as it is declared now."""
+    from onecouncil.quality.results import CheckResult, store, verdict
+
+    _run(conn, "full", "2026-11-02 10:00+00")
+    store(conn, "full", [CheckResult("dbt", "soft_test", "marts.x", "blocking", "fail")])
+    _run(conn, "partial", "2026-11-09 10:00+00")
+    failed, warned = store(conn, "partial", [],
+                           carry_forward={"dbt": {"soft_test": "warning"}})
+    assert (failed, warned) == (0, 1)
+    (result,) = verdict(conn, "partial").results
+    assert (result.severity, result.status, result.carried_forward_from) == (
+        "warning", "fail", "full")
+
+
+def test_a_model_not_built_stays_due_until_a_run_builds_it(conn, settings, state, tmp_path):
+    state("t1", built_on=selection.today().isoformat(), manifest={**MANIFEST, "nodes": {}})
+    chosen = plan(conn, settings)
+    assert "pack_sources+" in chosen.select
+
+    def after(run_id, results):
+        folder = tmp_path / run_id
+        folder.mkdir()
+        (folder / "manifest.json").write_text(json.dumps({**MANIFEST, "nodes": {}}))
+        (folder / "run_results.json").write_text(json.dumps({"results": results}))
+        conn.execute("insert into ops.runs (run_id, dag_id, outcome, finished_at) values "
+                     "(%s, 'transform', 'success', now() + interval '1 hour')", (run_id,))
+        save_state(run_id, folder, chosen, settings)
+        return plan(conn, settings).select
+
+    # a partial run that did not select it keeps it due; one that built it clears it
+    assert after("t2", [{"unique_id": "model.onecouncil.x", "status": "success"}]) == (
+        "state:modified+", "pack_sources+")
+    conn.execute("delete from ops.runs where run_id = 't2'")
+    assert after("t3", [{"unique_id": "model.onecouncil.pack_sources", "status": "success"}]) == (
+        "state:modified+",)
+
+
+@pytest.mark.parametrize(("args", "conf"), [
+    (["transform"], {"full_refresh": False}),
+    (["transform", "--full-refresh"], {"full_refresh": True}),
+    (["run", "--period", "2025-26-P01", "--full-refresh"], {"full_refresh": True}),
+])
+def test_the_command_line_passes_full_refresh_to_the_transform_dag(monkeypatch, args, conf):
+    from typer.testing import CliRunner
+
+    from onecouncil import cli
+
+    seen = []
+    monkeypatch.setattr(cli, "_run_dag", lambda f, dag_id, c, what: seen.append((dag_id, c)))
+    monkeypatch.setattr(cli, "_print_verdict", lambda: None)
+    monkeypatch.setattr(cli, "render_packs", lambda *a, **k: None)
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    assert seen == [("transform", conf)]
