@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -160,8 +159,9 @@ def print_run(run_id: str, all_files: bool = False) -> None:
     with connect() as conn:
         feeds = feed_summary(conn, run_id)
         files = file_outcomes(conn, run_id)
-    table = Table(title=f"Ingestion run {run_id}", caption="rows: loaded into raw; "
-                  "quarantined rows are in ops.quarantine with file, line and reason")
+    table = Table(title=f"Ingestion run {run_id}", caption="rows loaded: into raw; rows "
+                  "quarantined: set aside in ops.quarantine with file, line and reason, listed "
+                  "by `onecouncil feeds quarantine FEED`")
     for name, justify in [("feed", "left"), ("files loaded", "right"), ("refused", "right"),
                           ("duplicate", "right"), ("rows loaded", "right"),
                           ("rows quarantined", "right")]:
@@ -175,56 +175,61 @@ def print_run(run_id: str, all_files: bool = False) -> None:
     table.add_section()
     table.add_row("all feeds", *(f"{n:,}" for n in totals), style="bold")
     console.print(table)
-    shown = files if all_files else [f for f in files if f["outcome"] != "loaded"
-                                     or f["rows_quarantined"]]
-    if shown:
-        detail = Table(title="Files refused, duplicated or with quarantined rows" if not all_files
-                       else "Every file")
+    if all_files:
+        detail = Table(title="Every file")
         for name in ("feed", "file", "outcome", "read", "loaded", "quarantined", "reason"):
             detail.add_column(name, overflow="fold")
-        for f in shown:
+        for f in files:
             detail.add_row(f["feed"], f["file_name"], f["outcome"], str(f["rows_read"]),
                            str(f["rows_loaded"]), str(f["rows_quarantined"]), f["reason"] or "")
+        console.print(detail)
+    elif any(f["outcome"] != "loaded" for f in files):
+        # A file's quarantined rows are counted per feed above; the command lists them.
+        detail = Table(title="Files refused or duplicated")
+        for name in ("feed", "file", "outcome", "reason"):
+            detail.add_column(name, overflow="fold")
+        for f in files:
+            if f["outcome"] != "loaded":
+                detail.add_row(f["feed"], f["file_name"], f["outcome"], f["reason"] or "")
         console.print(detail)
     if not files:
         console.print("no new files: nothing to load")
 
 
 @contextmanager
-def _watch_files(status, what: str):
-    """Update a status line with the files and rows loaded so far, every second."""
-    from datetime import datetime
+def _logged(name: str):
+    """Send the logs of what runs in this process (Airflow's tasks, dbt, Great
+    Expectations, WeasyPrint) to a file under $ONECOUNCIL_HOME/logs/runs, and say where
+    once; this command's own lines still print here."""
+    from onecouncil import run_log
 
-    from onecouncil.warehouse import connect
+    opened = run_log.current() is None
+    with run_log.into(_settings.load().logs, name, consoles=[console, err]) as path:
+        if opened:
+            console.print(f"logs (Airflow's tasks, dbt, Great Expectations, WeasyPrint): {path}",
+                          soft_wrap=True, highlight=False)
+        yield path
 
-    since = datetime.now(UTC)
-    stop = threading.Event()
 
-    def watch() -> None:
-        while not stop.wait(1.0):
-            try:
-                with connect(connect_timeout=2) as conn:
-                    files, rows = conn.execute(
-                        "select count(*), coalesce(sum(rows_loaded), 0) from ops.files "
-                        "where processed_at >= %s", (since,)).fetchone()
-            except Exception:  # the schema may not exist yet on a first run
-                continue
-            status.update(f"{what}: {files:,} files, {rows:,} rows so far")
+def _run_failed(what: str, state: str) -> None:
+    """A DAG run that did not succeed: the end of its log, and where the rest is."""
+    from onecouncil import run_log
 
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
+    settings = _settings.load()
+    for line in run_log.errors():
+        err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    where = run_log.current() or run_log.last() or settings.logs
+    _fail(f"the {what} DAG run ended {state}; its last errors are above, its whole log is "
+          f"{where}; or run `onecouncil airflow standalone` to see it in Airflow", code=2)
 
 
 @app.command()
 def ingest(
     landing: Path = typer.Option(None, "--landing",
                                  help="Landing folder (default $ONECOUNCIL_HOME/landing)."),
-    all_files: bool = typer.Option(False, "--all-files", help="List every file, not only "
-                                   "those refused, duplicated or with quarantined rows."),
+    all_files: bool = typer.Option(False, "--all-files", help="List every file with its "
+                                   "rows read, loaded and quarantined, not only those refused "
+                                   "or duplicated."),
 ) -> None:
     """Run the ingestion DAG (ingest_landing) in-process over a landing folder.
 
@@ -242,30 +247,36 @@ def ingest(
     landing = (landing or settings.landing).expanduser().resolve()
     if not landing.is_dir():
         _fail(f"landing folder {landing} does not exist; create it or pass --landing DIR")
+    from datetime import datetime
+
+    from onecouncil import progress, stages
+
     started = time.monotonic()
-    with console.status(f"running DAG ingest_landing over {landing} ...") as status, \
-            _watch_files(status, f"DAG ingest_landing over {landing}"):
+    with _logged("ingest"), progress.stage(
+            console, "ingest", "ingest", "files", stages.landed_files(landing),
+            poll=stages.ingest_poll(datetime.now(UTC))):
         run_id, state = run_dag_in_process("ingest_landing.py", "ingest_landing",
                                            {"landing": str(landing)}, settings,
                                            echo=console.print)
     print_run(run_id, all_files)
     console.print(f"DAG run {run_id}: {state} in {time.monotonic() - started:.1f}s")
     if state != "success":
-        _fail(f"the ingestion DAG run ended {state}; see the task logs under "
-              f"{settings.logs / 'airflow'} or run `onecouncil airflow standalone`", code=2)
+        _run_failed("ingest_landing", state)
 
 
 def _run_dag(dag_file: str, dag_id: str, conf: dict, what: str) -> str:
     from onecouncil.airflow_runner import run_dag_in_process
 
+    from onecouncil import progress
+
     settings = _settings.load()
     started = time.monotonic()
-    with console.status(f"running DAG {dag_id} ({what}) ..."):
+    # dbt's callback (transform.dbt) counts the nodes built into the stage "dbt"
+    with _logged(dag_id), progress.stage(console, "dbt", dag_id, "dbt nodes built"):
         run_id, state = run_dag_in_process(dag_file, dag_id, conf, settings, echo=console.print)
     console.print(f"DAG {dag_id} run {run_id}: {state} in {time.monotonic() - started:.1f}s")
     if state != "success":
-        _fail(f"the {dag_id} DAG run ended {state}; see the task logs under "
-              f"{settings.logs / 'airflow'} or run `onecouncil airflow standalone`", code=2)
+        _run_failed(dag_id, state)
     return run_id
 
 
@@ -307,40 +318,39 @@ def render_packs(periods: list, quarters: list, output: Path | None, years: list
     these periods, quarters and years up to sign-off; list the packs written. With
     `approve_as` (the demo) every pack put up for sign-off is approved by that name and the
     public ones published; without it the runs stop, awaiting sign-off."""
+    from onecouncil import progress, stages
     from onecouncil.packs.declarations import ANNUAL, MONTHLY, QUARTERLY, of_cadence
     from onecouncil.signoff.inprocess import run_until_signoff
 
     settings = _settings.load()
     out = str(output) if output else None
     wanted = [(MONTHLY, list(periods)), (QUARTERLY, list(quarters)), (ANNUAL, list(years))]
+    root = (output or settings.output).expanduser().resolve()
+    packs = [(when, root / str(when.year) / when.label, declaration.name)
+             for cadence, items in wanted for when in items for declaration in of_cadence(cadence)]
     awaiting = False
-    for cadence, items in wanted:
-        if items:
+    with _logged("packs"), progress.stage(console, "packs", "packs", "rendered", len(packs),
+                                          poll=stages.packs_poll([p[1:] for p in packs],
+                                                                 time.time())):
+        for cadence, items in wanted:
+            if not items:
+                continue
             conf = {cadence.param: ",".join(map(str, items)), "output": out}
             started = time.monotonic()
-            with console.status(f"running DAG {cadence.dag_id} ({cadence.name} packs for "
-                                f"{conf[cadence.param]}) ..."):
-                run_id, state = run_until_signoff(
-                    "packs.py", cadence.dag_id, conf, settings, echo=console.print,
-                    on_waiting=_approve_all(approve_as) if approve_as else None)
+            run_id, state = run_until_signoff(
+                "packs.py", cadence.dag_id, conf, settings, echo=console.print,
+                on_waiting=_approve_all(approve_as) if approve_as else None)
             console.print(f"DAG {cadence.dag_id} run {run_id}: {state} in "
                           f"{time.monotonic() - started:.1f}s")
             if state not in ("success", "awaiting sign-off"):
-                _fail(f"the {cadence.dag_id} DAG run ended {state}; see the task logs under "
-                      f"{settings.logs / 'airflow'} or run `onecouncil airflow standalone`",
-                      code=2)
+                _run_failed(cadence.dag_id, state)
             awaiting = awaiting or state == "awaiting sign-off"
-    root = (output or _settings.load().output).expanduser().resolve()
     table = Table(title=f"Packs written under {root}")
-    for name in ("period", "pack", "files"):
+    for name in ("period", "pack", "formats"):
         table.add_column(name, overflow="fold")
-    for cadence, items in wanted:
-        for when in items:
-            folder = root / str(when.year) / when.label
-            for declaration in of_cadence(cadence):
-                files = sorted(f.name for f in folder.glob(f"{declaration.name}.*"))
-                table.add_row(str(when), declaration.name,
-                              ", ".join(files) if files else "not written")
+    for when, folder, name in packs:
+        formats = sorted(f.suffix.lstrip(".") for f in folder.glob(f"{name}.*"))
+        table.add_row(str(when), name, ", ".join(formats) if formats else "not written")
     console.print(table)
     if awaiting:
         console.print("[bold]The packs are awaiting sign-off[/bold] (a pack is Final only once "
@@ -642,19 +652,20 @@ def demo(
     check them and render the packs for every simulated period and quarter, through Airflow;
     then approve every pack as `demo` and publish the public ones under
     $ONECOUNCIL_HOME/published."""
-    settings = _settings.load()
-    landing = settings.home / "demo" / "landing"
-    warehouse_up()
-    simulate(output=landing, through=through, scale=scale, seed=seed)
-    ingest(landing=landing, all_files=False)
-    _check_against_manifest(landing)
     from onecouncil.calendar import FiscalPeriod, FiscalQuarter, periods_through
 
+    settings = _settings.load()
+    landing = settings.home / "demo" / "landing"
     last = FiscalPeriod.parse(through)
-    transform()
-    # the quarters whose last period has been simulated
-    quarters = [FiscalQuarter(last.year, q) for q in range(1, 5) if 3 * q <= last.period]
-    render_packs(periods_through(last), quarters, None, approve_as="demo")
+    with _logged("demo"):  # one log for the whole demo, its path printed first
+        warehouse_up()
+        simulate(output=landing, through=through, scale=scale, seed=seed)
+        ingest(landing=landing, all_files=False)
+        _check_against_manifest(landing)
+        transform()
+        # the quarters whose last period has been simulated
+        quarters = [FiscalQuarter(last.year, q) for q in range(1, 5) if 3 * q <= last.period]
+        render_packs(periods_through(last), quarters, None, approve_as="demo")
 
 
 def _check_against_manifest(landing: Path) -> None:

@@ -1,4 +1,5 @@
-"""`onecouncil feeds list` and `onecouncil feeds check FILE --feed FEED`."""
+"""`onecouncil feeds list`, `onecouncil feeds check FILE --feed FEED` and
+`onecouncil feeds quarantine FEED`."""
 
 from __future__ import annotations
 
@@ -108,3 +109,39 @@ def check(
         raise typer.Exit(1)
     if result.note:
         say(f"note: {escape(result.note)}")
+
+
+@feeds_app.command("quarantine")
+def quarantine(
+    feed: str = typer.Argument(..., help="The feed folder, e.g. finance/ledger."),
+    run: str = typer.Option(None, "--run", help="Only the files of this ingestion run (its "
+                            "id, as `onecouncil ingest` prints it); default every run."),
+    limit: int = typer.Option(50, "--limit", help="Show the first N rows; 0 shows all."),
+) -> None:
+    """List the FEED's rows set aside at load (ops.quarantine): file, line, reason and the
+    values the row had, in arrival and line order. `onecouncil ingest` counts them per
+    feed; this says which and why."""
+    import json
+
+    from onecouncil.feeds import FEEDS
+    from onecouncil.ingest.summary import quarantined_rows
+    from onecouncil.warehouse import connect
+
+    folders = {f.folder for f in FEEDS}
+    if feed not in folders:
+        _fail(f"unknown feed {feed!r}; the feeds are {', '.join(sorted(folders))}")
+    with connect() as conn:
+        rows, total = quarantined_rows(conn, feed, run, limit or None)
+    if not rows:
+        console.print(f"{feed}: no rows quarantined" + (f" in run {escape(run)}" if run else ""))
+        return
+    table = Table(title=f"{feed}: {total:,} rows quarantined" + (f" in run {escape(run)}"
+                  if run else ""), title_justify="left")
+    for name in ("file", "line", "reason", "values as read"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(escape(r["file_name"]), str(r["line_number"]), escape(r["reason"]),
+                      escape(json.dumps(r["raw"], ensure_ascii=False)))
+    console.print(table)
+    if total > len(rows):
+        console.print(f"the first {len(rows):,} of {total:,}; --limit 0 lists them all")

@@ -8,7 +8,8 @@ builds: before each invocation the owner hands it any relation of the dbt schema
 does not own yet (a warehouse from before the roles, a test's hand-made marts).
 The dbt var `council_name` follows ONECOUNCIL_COUNCIL_NAME (dbt/dbt_project.yml), the
 same name ingestion gives payments files without a body column.
-Everything dbt generates goes under $ONECOUNCIL_HOME/dbt, never into the checkout.
+Everything dbt generates goes under $ONECOUNCIL_HOME (target/ in dbt/, dbt.log in
+logs/dbt/), never into the checkout.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def dbt_env(settings: _settings.Settings | None = None) -> dict[str, str]:
     env = _connection_env(server(settings).url(role="transformer"))
     env.update({
         "DBT_TARGET_PATH": str(settings.home / "dbt" / "target"),
-        "DBT_LOG_PATH": str(settings.home / "dbt" / "logs"),
+        "DBT_LOG_PATH": str(settings.logs / "dbt"),  # dbt.log beside the other logs
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_PROJECT_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -80,4 +81,29 @@ def run_dbt(args: list[str], settings: _settings.Settings | None = None):
     os.environ.update(env)
     Path(env["DBT_TARGET_PATH"]).mkdir(parents=True, exist_ok=True)
     Path(env["DBT_LOG_PATH"]).mkdir(parents=True, exist_ok=True)
-    return dbtRunner().invoke(list(args))
+    return dbtRunner(callbacks=[_count_nodes()]).invoke(list(args))
+
+
+# dbt's events saying a node is done (built, tested, skipped or nothing to do), each once.
+NODE_DONE = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult",
+             "LogNodeResult", "LogNodeNoOpResult", "LogFreshnessResult", "LogFunctionResult",
+             "SkippingDetails"}
+
+
+def _count_nodes():
+    """A dbt callback counting nodes done of the total, for a command's progress line."""
+    import threading
+
+    from onecouncil import progress
+
+    lock = threading.Lock()
+    done = 0
+
+    def on_event(msg) -> None:
+        nonlocal done
+        if msg.info.name in NODE_DONE:
+            with lock:  # dbt's threads call this at once
+                done += 1
+                progress.report("dbt", done=done, total=getattr(msg.data, "total", 0) or None)
+
+    return on_event
