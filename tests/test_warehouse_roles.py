@@ -125,6 +125,7 @@ def _schemas_with(conn, role: str, privilege: str) -> set[str]:
 
 def test_no_role_holds_more_than_roles_py_grants(probe, conn):
     """The whole privilege table: widen a grant in roles.py and this fails."""
+    from onecouncil.feeds import FEEDS
     from onecouncil.warehouse.roles import DBT_SCHEMAS, LOADER, READER, TRANSFORMER
 
     tables = {r[0] for r in conn.execute(
@@ -135,8 +136,12 @@ def test_no_role_holds_more_than_roles_py_grants(probe, conn):
     ops = {t for t in tables if t.startswith("ops.")}
 
     assert _privileges(conn, READER) == {t: {"SELECT"} for t in marts}
+    # a set rule moves a file's unreadable rows from raw to ops.quarantine as it loads
+    set_rule = {f"raw.{f.table}" for f in FEEDS if f.set_rule}
+    assert set_rule and set_rule < raw
     assert _privileges(conn, LOADER) == (
-        {t: {"SELECT", "INSERT", "UPDATE", "MAINTAIN"} for t in raw}
+        {t: {"SELECT", "INSERT", "UPDATE", "MAINTAIN"} for t in raw - set_rule}
+        | {t: {"SELECT", "INSERT", "UPDATE", "DELETE", "MAINTAIN"} for t in set_rule}
         | {t: {"SELECT", "INSERT", "UPDATE"} for t in ops})
     assert _privileges(conn, TRANSFORMER) == (
         {t: {"SELECT"} for t in raw | ops}
@@ -213,9 +218,20 @@ def test_ingest_loads_as_the_loader(conn, tmp_path):
 
 def test_the_embedded_server_listens_on_its_socket_only(conn):
     assert conn.execute("show listen_addresses").fetchone()[0] == ""
+    assert conn.execute("select inet_server_addr()").fetchone()[0] is None  # a socket
+    ours = conn.execute("show data_directory").fetchone()[0]
     port = int(conn.execute("show port").fetchone()[0])
-    with pytest.raises(OSError):
+    try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except OSError:
+        return  # nothing listens on its port over TCP
+    # another server has that port on this machine: it must not be ours
+    try:
+        with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
+                             connect_timeout=2) as other:
+            assert other.execute("show data_directory").fetchone()[0] != ours
+    except psycopg.OperationalError:
+        pass  # it refused us: not our trust-all embedded server
 
 
 def test_role_urls_of_a_configured_server(tmp_path, monkeypatch):

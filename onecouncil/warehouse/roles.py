@@ -2,6 +2,8 @@
 
 - loader: ingestion. Reads and writes `raw` and `ops` (COPY, replace scope, ops.files,
   ops.quarantine, ops.runs); may ANALYZE the raw tables it just loaded; creates nothing.
+  It deletes only from the raw tables of feeds with a set rule (ingest.set_rules moves a
+  file's unreadable rows from raw to ops.quarantine in the loading transaction).
 - transformer: dbt, the checks and the pack renderer. Reads `raw` and `ops` (dbt reads
   ops.files as a source), owns the dbt schemas and everything in them, writes
   ops.check_results and the counts and outcome in ops.runs (the transform DAG's check
@@ -18,6 +20,7 @@ later are the transformer's, and its default privileges give the reader the new 
 from __future__ import annotations
 
 import psycopg
+from psycopg import sql
 
 ROLES = ("loader", "transformer", "reader")
 # Every schema dbt builds into (dbt_project.yml +schema; a test keeps the two in step).
@@ -103,10 +106,14 @@ where n.nspname = any(%s) and c.relkind in ('r', 'p', 'v', 'm', 'f')
 _ALTER = {"v": "view", "m": "materialized view", "f": "foreign table"}
 
 
-def ensure(conn: psycopg.Connection) -> None:
-    """Create the roles and grant them their schemas; idempotent (part of migrate)."""
+def ensure(conn: psycopg.Connection, set_rule_tables: list[sql.Identifier]) -> None:
+    """Create the roles and grant them their schemas; idempotent (part of migrate).
+    `set_rule_tables`: the raw tables the loader deletes a file's set-aside rows from."""
     conn.execute(CREATE_ROLES)
     conn.execute(GRANTS)
+    conn.execute(f"revoke delete on all tables in schema raw from {LOADER}")
+    for table in set_rule_tables:
+        conn.execute(sql.SQL("grant delete on {} to {}").format(table, sql.Identifier(LOADER)))
     hand_dbt_relations_to_transformer(conn)
 
 
@@ -123,4 +130,7 @@ def hand_dbt_relations_to_transformer(conn: psycopg.Connection) -> list[str]:
 
 def schema_text() -> str:
     """What the roles add to the schema version (schema.schema_version)."""
-    return "\n".join([CREATE_ROLES, GRANTS, _NOT_TRANSFORMERS, repr(_ALTER)])
+    import inspect
+
+    return "\n".join([CREATE_ROLES, GRANTS, _NOT_TRANSFORMERS, repr(_ALTER),
+                      inspect.getsource(ensure)])

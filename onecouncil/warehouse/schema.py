@@ -203,7 +203,8 @@ def _ensure_raw(conn: psycopg.Connection, feed: Feed) -> None:
 def schema_version() -> str:
     """A hash of everything migrate() would do: the DDL, the feeds' raw tables and the code
     that builds them. Add DDL to OPS_DDL (or UPGRADE_DDL) and it is part of the version."""
-    feeds = [(f.folder, f.table, f.raw_columns, f.replace_scope, f.description) for f in FEEDS]
+    feeds = [(f.folder, f.table, f.raw_columns, f.replace_scope, f.description, f.set_rule)
+             for f in FEEDS]
     text = "\n".join([OPS_DDL, UPGRADE_DDL, repr(META_COLUMNS), repr(LOAD_SETTINGS), repr(feeds),
                       inspect.getsource(_ensure_raw), roles.schema_text()])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -234,6 +235,7 @@ def migrate(conn: psycopg.Connection) -> bool:
         conn.execute(UPGRADE_DDL)
         for feed in FEEDS:
             _ensure_raw(conn, feed)
-        roles.ensure(conn)  # after the tables: its grants are `on all tables`
+        # after the tables: its grants are `on all tables`
+        roles.ensure(conn, [raw_table(f) for f in FEEDS if f.set_rule])
         conn.execute("insert into ops.schema_versions (version) values (%s)", (version,))
     return True
