@@ -79,6 +79,7 @@ do $$ begin
     end if;
 end $$;
 grant select, insert, update on all tables in schema ops to {LOADER};
+revoke insert, update on ops.schema_versions from {LOADER};  -- only a migration says it ran
 grant usage, select on all sequences in schema ops to {LOADER};
 
 grant usage on schema raw, ops to {TRANSFORMER};
