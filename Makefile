@@ -25,9 +25,9 @@ test: venv
 	$(BIN)/ruff check --select AIR3 dags/
 	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=20
 
-# the scheduler-driven service and Celery tests (5-15 min each; redis-server for Celery)
+# only the service tests, the scheduler-driven ones included (redis-server for Celery)
 test-service: venv
-	ONECOUNCIL_SCHEDULER_TESTS=1 $(BIN)/python -m pytest -q tests/service
+	ONECOUNCIL_SCHEDULER_TESTS=1 $(BIN)/python -m pytest -q -n auto --dist loadfile tests/service
 
 lint: venv
 	$(BIN)/ruff check onecouncil dags tests
