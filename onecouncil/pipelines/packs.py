@@ -99,9 +99,10 @@ def output_folder(param: str | None) -> Path:
 
 def render_periods(pack: str, periods: list[FiscalTime], output: str | None) -> list[dict]:
     """Render `pack` for each period with the latest transform verdict, stamped `Awaiting
-    sign-off` (or DRAFT); per period, what its approval task asks (signoff.decide.request)."""
-    from onecouncil.packs import render_pack
+    sign-off` (or DRAFT), the periods side by side (packs.parallel); per period, what its
+    approval task asks (signoff.decide.request)."""
     from onecouncil.packs.output import pack_dir
+    from onecouncil.packs.parallel import render_each
     from onecouncil.quality.results import latest_verdict
     from onecouncil.signoff.decide import request
     from onecouncil.warehouse import connect
@@ -111,9 +112,8 @@ def render_periods(pack: str, periods: list[FiscalTime], output: str | None) -> 
     # built them (the reader sees marts only), on a connection that cannot write.
     with connect(role="transformer", read_only=True, autocommit=True) as conn:
         verdict = latest_verdict(conn)
-        for period in periods:
-            paths = render_pack(conn, pack, str(period.year), period.label,
-                                output_folder(output), verdict)
+        rendered = render_each(conn, pack, periods, output_folder(output), verdict)
+        for period, paths in zip(periods, rendered, strict=True):
             log.info("%s %s: %s", pack, period, ", ".join(p.name for p in paths))
             requests.append(request(pack, period, pack_dir(output_folder(output), period)))
     return requests
