@@ -30,7 +30,7 @@ def dbt_build(run_id: str, full_refresh: bool = False) -> dict:
     run's verdict. A model dbt could not build fails the check task instead.
     """
     from onecouncil.transform.dbt import run_dbt
-    from onecouncil.transform.selection import plan, state_dir
+    from onecouncil.transform.selection import plan, reuse_parse, state_dir
     from onecouncil.warehouse import connect
 
     settings = _settings.load()
@@ -39,6 +39,7 @@ def dbt_build(run_id: str, full_refresh: bool = False) -> dict:
     with connect(autocommit=True) as conn:
         chosen = plan(conn, settings, full_refresh=full_refresh)
     (dest / "plan.json").write_text(chosen.to_json())
+    reuse_parse(dest, settings)
     log.info("dbt build: %s (%s)", "full" if chosen.full else " ".join(chosen.select),
              chosen.reason)
     result = run_dbt(["build", "--target-path", str(dest),

@@ -97,7 +97,8 @@ def runs(warehouse, settings, tmp_path_factory):
         nothing = _transform("rebuild-nothing")
         print(f"\ntransform of one new month's ledger file ({len(full['models'])} models in "
               f"all): full {full['seconds']:.1f}s, incremental {partial['seconds']:.1f}s "
-              f"({len(partial['models'])} models rebuilt)")
+              f"({len(partial['models'])} models rebuilt), nothing loaded "
+              f"{nothing['seconds']:.1f}s")
         yield {"full": full, "partial": partial, "nothing": nothing, "before": before,
                "after": after, "conn": conn}
 

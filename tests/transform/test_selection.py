@@ -285,3 +285,23 @@ def test_the_command_line_passes_full_refresh_to_the_transform_dag(monkeypatch, 
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 0, result.output
     assert seen == [("transform", conf)]
+
+
+def test_the_next_run_starts_from_the_last_good_builds_parse(conn, settings, tmp_path):
+    from onecouncil.transform.selection import PARSED, reuse_parse
+
+    built = tmp_path / "built"
+    built.mkdir()
+    (built / "manifest.json").write_text(json.dumps(MANIFEST))
+    (built / "run_results.json").write_text(json.dumps({"results": []}))
+    (built / PARSED).write_bytes(b"parsed project")
+    save_state("t1", built, Plan(full=True, reason="test"), settings)
+    try:
+        nxt = tmp_path / "next"
+        nxt.mkdir()
+        reuse_parse(nxt, settings)
+        assert (nxt / PARSED).read_bytes() == b"parsed project"
+    finally:
+        import shutil
+
+        shutil.rmtree(state_dir(settings), ignore_errors=True)
