@@ -9,6 +9,11 @@ successful build, no saved state, a change to dbt_project.yml (the thresholds ar
 whose values dbt's state comparison does not see) or to the council's name, or a full
 refresh asked for: one full `dbt build`.
 
+The models reading the `ops` sources (ops.files, ops.quarantine: lineage, quarantine
+counts) join them to the file ids of raw rows, so they change only when raw rows change,
+which selects them through their staging models; a refused or duplicate file changes no
+model.
+
 Which files the last good build saw is the list of their ids in the state, not a time: a
 file whose loading transaction began before that build and committed during it has an
 earlier `processed_at` than the build yet was not in it.
