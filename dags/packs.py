@@ -132,7 +132,8 @@ def _pack_dag(cadence: Cadence):
                             description="Pack folder; default $ONECOUNCIL_HOME/output"),
         },
         default_args={"owner": "data-team", "retries": 1, "retry_delay": timedelta(minutes=5),
-                      "on_failure_callback": task_failed},  # the data team is emailed
+                      "on_failure_callback": task_failed,  # the data team is emailed
+                      "priority_weight": cadence.priority},  # monthly first: due soonest
         deadline=deadlines.for_cadence(cadence.name),  # finance pack by 09:00
     )
     def pack_dag():

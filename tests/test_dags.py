@@ -100,6 +100,16 @@ def test_pack_dags_are_generated_from_the_declarations(dagbag):
     assert len([t for t in every if t.startswith("render_")]) == len(DECLARATIONS)
 
 
+def test_when_the_marts_land_the_monthly_packs_render_first(dagbag):
+    """All three pack DAGs follow the marts' Assets; the monthly finance pack, due by 09:00,
+    goes ahead of the quarterly and annual renders on a busy executor."""
+    def weight(dag_id: str) -> int:
+        return min(t.priority_weight for t in dagbag.dags[dag_id].tasks
+                   if t.task_id.startswith("render_"))
+
+    assert weight("monthly_packs") > max(weight("quarterly_packs"), weight("annual_packs"))
+
+
 def test_a_run_started_by_hand_does_not_wait_for_retries(monkeypatch, settings):
     """dag.test() sleeps through retry_delay: the in-process runner turns retries off."""
     from onecouncil import airflow_runner

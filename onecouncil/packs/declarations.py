@@ -27,10 +27,13 @@ class Cadence:
     kind: type  # FiscalPeriod, FiscalQuarter or FiscalYear
     example: str
     first_run: date  # the DAG's start_date: the first day a pack of this cadence is due
+    # Airflow's priority_weight of its tasks: when new marts land, the monthly finance pack
+    # (due by 09:00 on its working day) is rendered before the quarterly and annual ones
+    priority: int = 1
 
 
 MONTHLY = Cadence("monthly", "monthly_packs", "period", FiscalPeriod, "2025-26-P06",
-                  date(2025, 5, 1))
+                  date(2025, 5, 1), priority=10)
 QUARTERLY = Cadence("quarterly", "quarterly_packs", "quarter", FiscalQuarter, "2025-26-Q2",
                     date(2025, 7, 1))
 ANNUAL = Cadence("annual", "annual_packs", "year", FiscalYear, "2025-26", date(2026, 4, 1))
