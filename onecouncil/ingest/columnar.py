@@ -237,56 +237,7 @@ class ColumnarFile:
         if not batch.height:
             return None, seen
 
-        values: list[pl.Expr] = []
-        whys: list[pl.Expr] = []
-        for column in feed.columns:
-            at = header.positions.get(column.name)
-            name = column.name
-            if at is None:
-                stripped = pl.lit(None, dtype=_S)
-            else:
-                stripped = pl.col(f"c{at}").str.strip_chars()
-                stripped = pl.when(stripped != "").then(stripped)
-            kind = column.type
-            if kind == "text":
-                value = stripped
-            elif kind in ("amount", "number"):
-                value = _fast_decimal(stripped, pounds=kind == "amount")
-            elif kind == "timestamp":
-                value = _fast_timestamp(stripped)
-            else:
-                value = pl.lit(None, dtype=_PL_TYPES[kind])
-            batch = batch.with_columns(stripped.alias(f"t_{name}"), value.alias(f"v_{name}"))
-            if kind != "text":
-                pending = batch.filter(pl.col(f"t_{name}").is_not_null()
-                                       & pl.col(f"v_{name}").is_null())
-                raws = pending.get_column(f"t_{name}").unique().to_list()
-                if raws:
-                    decided = _decide(raws, parser_for(column), name, kind)
-                    batch = batch.join(decided, left_on=f"t_{name}", right_on="raw",
-                                       how="left", maintain_order="left").with_columns(
-                        pl.coalesce(f"v_{name}", "value").alias(f"v_{name}"),
-                        pl.col("why").alias(f"w_{name}")).drop("value", "why")
-                else:
-                    batch = batch.with_columns(pl.lit(None, dtype=_S).alias(f"w_{name}"))
-                why = pl.col(f"w_{name}")
-            else:
-                why = pl.lit(None, dtype=_S)
-            default = self.defaults.get(name)
-            v = pl.col(f"v_{name}")
-            if default is not None:
-                batch = batch.with_columns(
-                    pl.when(v.is_null() & pl.col(f"t_{name}").is_null())
-                    .then(pl.lit(default).cast(_PL_TYPES[kind])).otherwise(v).alias(f"v_{name}"))
-            if column.required:
-                why = pl.coalesce(why, pl.when(pl.col(f"v_{name}").is_null())
-                                  .then(pl.lit(f"{name}: a required value is missing")))
-            values.append(pl.col(f"v_{name}"))
-            whys.append(why)
-        batch = batch.with_columns(_why=pl.concat_str(whys, separator="; ", ignore_nulls=True))
-        batch = batch.with_columns(
-            _why=pl.when(pl.col("_why") != "").then(pl.col("_why")))
-
+        batch = self._values(batch)
         if feed.control_total and feed.control_total in header.positions:
             self._add_to_sum(batch.get_column(f"v_{feed.control_total}"))
 
@@ -298,6 +249,62 @@ class ColumnarFile:
         if feed.snapshot:
             self.snapshots.update(good.get_column(f"v_{feed.snapshot}").unique().to_list())
         return self._output(good), seen
+
+    def _values(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """Each column's value (v_<name>) and the row's reasons (_why), in three passes over
+        the batch whatever its width, each running every column's expressions side by side:
+        the stripped text and the fast path; the distinct texts the fast path left; their
+        cell parsers' values and reasons replaced in, defaults and required values."""
+        feed, header = self.feed, self.header
+        stripped: list[pl.Expr] = []
+        first: list[pl.Expr] = []
+        for column in feed.columns:
+            at = header.positions.get(column.name)
+            name, kind = column.name, column.type
+            t = pl.col(f"t_{name}")
+            stripped.append((pl.col(f"c{at}").str.strip_chars() if at is not None
+                             else pl.lit(None, dtype=_S)).alias(f"t_{name}"))
+            # an empty text is no value (a when/then on strings costs more here than a
+            # pass); the fast paths give null for "" too, so they read the same column
+            first.append(pl.when(t != "").then(t).alias(f"t_{name}"))
+            if kind in ("amount", "number"):
+                first.append(_fast_decimal(t, pounds=kind == "amount").alias(f"v_{name}"))
+            elif kind == "timestamp":
+                first.append(_fast_timestamp(t).alias(f"v_{name}"))
+        batch = batch.with_columns(stripped).with_columns(first)
+        fast = {c.name for c in feed.columns if c.type in ("amount", "number", "timestamp")}
+        checked = [c for c in feed.columns if c.type != "text"]
+        pending = batch.select(
+            (pl.col(f"t_{c.name}").filter(pl.col(f"v_{c.name}").is_null())
+             if c.name in fast else pl.col(f"t_{c.name}")).drop_nulls().unique().implode()
+            for c in checked) if checked else None
+        final: list[pl.Expr] = []
+        whys: list[pl.Expr] = []
+        for column in feed.columns:
+            name, kind = column.name, column.type
+            t = pl.col(f"t_{name}")
+            v = pl.col(f"v_{name}") if name in fast else pl.lit(None, dtype=_PL_TYPES[kind])
+            why = pl.lit(None, dtype=_S)
+            raws = pending.get_column(f"t_{name}")[0].to_list() if kind != "text" else []
+            if kind == "text":
+                v = t
+            elif raws:
+                decided = _decide(raws, parser_for(column), name, kind)
+                v = pl.coalesce(v, t.replace_strict(decided["raw"], decided["value"],
+                                                    default=None))
+                why = t.replace_strict(decided["raw"], decided["why"], default=None)
+            default = self.defaults.get(name)
+            if default is not None:
+                v = pl.when(v.is_null() & t.is_null()).then(
+                    pl.lit(default).cast(_PL_TYPES[kind])).otherwise(v)
+            final.append(v.alias(f"v_{name}"))
+            if column.required:
+                why = pl.coalesce(why, pl.when(pl.col(f"v_{name}").is_null())
+                                  .then(pl.lit(f"{name}: a required value is missing")))
+            whys.append(why)
+        batch = batch.with_columns(final)
+        why = pl.concat_str(whys, separator="; ", ignore_nulls=True)
+        return batch.with_columns(_why=pl.when(why != "").then(why))
 
     def _add_to_sum(self, amounts: pl.Series) -> None:
         present = amounts.drop_nulls()
@@ -321,6 +328,11 @@ class ColumnarFile:
         else:
             return batch, seen
         ok = batch.filter(pl.col("_why").is_null()).select(*key_values, "_line")
+        if not ok.select(pl.struct(keys).is_duplicated().any()).item() and (
+                seen is None or not ok.join(seen, on=keys, how="semi", nulls_equal=True).height):
+            # the usual case: no key repeats, so every good row is its key's first
+            firsts = ok.rename({"_line": "_first"})
+            return batch, firsts if seen is None else pl.concat([seen, firsts])
         firsts = ok.group_by(keys, maintain_order=True).agg(pl.col("_line").min().alias("_first"))
         if seen is not None:
             firsts = firsts.join(seen.rename({"_first": "_before"}), on=keys, how="left",
