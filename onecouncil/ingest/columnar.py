@@ -12,7 +12,7 @@ of a batch of rows at a time:
   fast path does not take: the distinct values of the batch only (they repeat: a
   ledger of 40,000 lines has 30 dates) go through the cell parsers of
   ingest.values, so values and quarantine reasons are exactly theirs, and the
-  answers are joined back onto the rows;
+  answers are replaced in (every column's in one pass);
 - required values, reasons (`column: why; column: why`), key duplicates (against
   every earlier good row of the file, also in earlier batches), the control total
   (exact: Polars decimals), snapshot dates and the derived columns as column
@@ -251,10 +251,11 @@ class ColumnarFile:
         return self._output(good), seen
 
     def _values(self, batch: pl.DataFrame) -> pl.DataFrame:
-        """Each column's value (v_<name>) and the row's reasons (_why), in three passes over
+        """Each column's value (v_<name>) and the row's reasons (_why), in five passes over
         the batch whatever its width, each running every column's expressions side by side:
-        the stripped text and the fast path; the distinct texts the fast path left; their
-        cell parsers' values and reasons replaced in, defaults and required values."""
+        the stripped text; empty to null and the fast paths; the distinct texts the fast
+        paths left; their cell parsers' values and reasons replaced in, with defaults and
+        required values; the reasons joined."""
         feed, header = self.feed, self.header
         stripped: list[pl.Expr] = []
         first: list[pl.Expr] = []
