@@ -20,14 +20,15 @@ demo: venv
 	$(BIN)/onecouncil demo
 
 # one worker per core (pytest-xdist); a test module's tests stay on one worker, which has
-# its own temporary home and embedded PostgreSQL
+# its own temporary home and embedded PostgreSQL; modules go out in collection order, the
+# slow ones first (tests/conftest.py SLOW_FIRST), not xdist's most-tests-first
 test: venv
 	$(BIN)/ruff check --select AIR3 dags/
-	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=20
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder --durations=20
 
 # only the service tests, the scheduler-driven ones included (redis-server for Celery)
 test-service: venv
-	ONECOUNCIL_SCHEDULER_TESTS=1 $(BIN)/python -m pytest -q -n auto --dist loadfile tests/service
+	ONECOUNCIL_SCHEDULER_TESTS=1 $(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder tests/service
 
 lint: venv
 	$(BIN)/ruff check onecouncil dags tests

@@ -11,6 +11,33 @@ from pathlib import Path
 
 import pytest
 
+# The modules that take minutes (a real scheduler, full ingests and dbt builds), longest
+# first. make test's workers take whole modules in collection order, so these start first
+# and the many quick modules fill in beside them, instead of a long one starting last.
+SLOW_FIRST = [
+    "service/test_celery.py",
+    "service/test_service.py",
+    "transform/test_rebuild_only_what_changed.py",
+    "e2e/test_every_pack.py",
+    "e2e/test_quarter_of_indicators_only.py",
+    "e2e/test_quarter_of_risk_and_audit_only.py",
+    "test_concurrent_runs.py",
+    "ingest/test_benchmark_feeds.py",
+    "transform/test_dbt_project.py",
+    "test_one_transform_per_ingest.py",
+    "test_ingest_e2e.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+
+    def rank(item) -> int:
+        path = Path(item.path).relative_to(here).as_posix()
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: a module's tests keep their order
+
 
 @pytest.fixture(scope="session")
 def home(tmp_path_factory) -> Path:
