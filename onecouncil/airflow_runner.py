@@ -49,6 +49,24 @@ def airflow_env(settings: _settings.Settings | None = None, quiet: bool = False)
     return {k: os.environ.get(k, v) if k.startswith("AIRFLOW__") else v for k, v in env.items()}
 
 
+def use_airflow_of(settings: _settings.Settings | None = None) -> None:
+    """Point this process's Airflow at the home's metadata database before using it.
+
+    Airflow configures its database engine once, from the environment of the moment it is
+    first initialised. A process that initialised it earlier (a test worker that imported
+    Airflow before any home was chosen gets SQLite, Airflow's default; a process that used
+    another home) would keep that engine, so it is configured again when it differs.
+    """
+    os.environ.update(airflow_env(settings, quiet=True))
+    if "airflow.settings" not in sys.modules:
+        return  # Airflow reads the environment when it is first imported
+    from airflow import settings as airflow_settings
+
+    if airflow_settings.SQL_ALCHEMY_CONN != os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]:
+        airflow_settings.configure_vars()
+        airflow_settings.reconfigure_orm()
+
+
 def _airflow_bin() -> str:
     local = Path(sys.executable).with_name("airflow")
     return str(local) if local.exists() else (shutil.which("airflow") or "airflow")
@@ -100,7 +118,7 @@ def run_dag_in_process(dag_file: str, dag_id: str, conf: dict, settings=None, ec
     settings = settings or _settings.load()
     _server(settings).up()
     ensure_metadata_db(settings, echo=echo)
-    os.environ.update(airflow_env(settings, quiet=True))
+    use_airflow_of(settings)
     dag = load_dag(dag_file, dag_id)
     # Under dag.test() a retry sleeps through retry_delay in this process: a run started
     # by hand fails at once with its reason instead (the scheduler still retries).

@@ -15,9 +15,9 @@ DAG_FILES = sorted(p for p in DAGS.glob("*.py") if not p.name.startswith("_"))
 
 @pytest.fixture(scope="module")
 def dagbag(warehouse, settings):
-    from onecouncil.airflow_runner import airflow_env
+    from onecouncil.airflow_runner import use_airflow_of
 
-    os.environ.update(airflow_env(settings, quiet=True))
+    use_airflow_of(settings)
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(DAGS))
@@ -127,3 +127,26 @@ def test_a_run_started_by_hand_does_not_wait_for_retries(monkeypatch, settings):
     with pytest.raises(RuntimeError, match="stop here"):
         airflow_runner.run_dag_in_process("packs.py", "quarterly_packs", {}, settings)
     assert seen and set(seen.values()) == {0}
+
+
+def test_a_process_that_touched_airflow_first_is_pointed_at_the_home(warehouse, settings):
+    """A process (a test worker, a notebook) that initialised Airflow before any home was
+    chosen has Airflow's SQLite default; the in-process runner points it at the warehouse's
+    `airflow` database all the same."""
+    import subprocess
+    import sys
+
+    script = (
+        "import airflow.settings as s\n"
+        "print(s.engine.url.get_backend_name())\n"
+        "from onecouncil.airflow_runner import use_airflow_of\n"
+        "use_airflow_of()\n"
+        "print(s.engine.url.get_backend_name(), s.engine.url.database)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env["AIRFLOW_HOME"] = str(settings.home / "elsewhere")  # not the home's Airflow
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before, after = done.stdout.split()[-3], done.stdout.split()[-2:]
+    assert before == "sqlite"
+    assert after == ["postgresql", "airflow"]

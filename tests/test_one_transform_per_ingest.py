@@ -50,10 +50,8 @@ def test_an_ingest_run_announces_what_it_loaded_once(conn, settings, tmp_path):
 
 def _events_safely(name: str) -> list[dict]:
     # before the first in-process run of the session there is no metadata database yet
-    from onecouncil.airflow_runner import airflow_env, ensure_metadata_db
-
-    import os
+    from onecouncil.airflow_runner import ensure_metadata_db, use_airflow_of
 
     ensure_metadata_db(None, echo=lambda *a: None)
-    os.environ.update(airflow_env(None, quiet=True))
+    use_airflow_of(None)
     return _events(name)

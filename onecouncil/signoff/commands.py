@@ -11,14 +11,13 @@ from onecouncil.signoff import REASON, SIGNED_OFF_BY
 
 
 def _metadata_db(settings) -> None:
-    import os
 
-    from onecouncil.airflow_runner import airflow_env, ensure_metadata_db
+    from onecouncil.airflow_runner import ensure_metadata_db, use_airflow_of
     from onecouncil.warehouse import server
 
     server(settings).up()
     ensure_metadata_db(settings)
-    os.environ.update(airflow_env(settings, quiet=True))
+    use_airflow_of(settings)
 
 
 def waiting(settings) -> list:

@@ -43,14 +43,12 @@ def run_until_signoff(dag_file: str, dag_id: str, conf: dict, settings,
                       echo=print) -> tuple[str, str]:
     """Run the DAG; (run_id, state) where state is `awaiting sign-off` when the command
     returns with approvals still waiting."""
-    from onecouncil.airflow_runner import airflow_env, ensure_metadata_db, load_dag
+    from onecouncil.airflow_runner import ensure_metadata_db, load_dag, use_airflow_of
     from onecouncil.warehouse import server
 
     server(settings).up()
     ensure_metadata_db(settings, echo=echo)
-    import os
-
-    os.environ.update(airflow_env(settings, quiet=True))
+    use_airflow_of(settings)
     dag = load_dag(dag_file, dag_id)
     for t in dag.tasks:  # a run started by hand fails at once (see run_dag_in_process)
         t.retries = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,9 +14,9 @@ LONDON = ZoneInfo("Europe/London")
 
 @pytest.fixture(scope="module")
 def dagbag(warehouse, settings):
-    from onecouncil.airflow_runner import airflow_env
+    from onecouncil.airflow_runner import use_airflow_of
 
-    os.environ.update(airflow_env(settings, quiet=True))
+    use_airflow_of(settings)
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(DAGS))
@@ -206,10 +205,10 @@ def test_a_run_started_by_hand_succeeds_without_the_deadlines(warehouse, setting
     """dag.test() (onecouncil run, the demo) of a DAG with a DeadlineAlert fails a run that
     succeeds in Airflow 3.3.2, so the in-process loader drops the deadlines; the scheduler
     keeps them (the DAG files still declare them)."""
-    from onecouncil.airflow_runner import airflow_env, ensure_metadata_db, load_dag
+    from onecouncil.airflow_runner import ensure_metadata_db, load_dag, use_airflow_of
 
     ensure_metadata_db(settings, echo=lambda *_: None)
-    os.environ.update(airflow_env(settings, quiet=True))
+    use_airflow_of(settings)
     assert load_dag("transform.py", "transform", deadlines=True).deadline
     dag = load_dag("transform.py", "transform")
     assert dag.deadline is None
