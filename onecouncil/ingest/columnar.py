@@ -40,7 +40,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 
@@ -48,7 +48,7 @@ import numpy as np
 import polars as pl
 
 from onecouncil.feeds.model import Feed
-from onecouncil.ingest.parse import Quarantined, raw_values, refuse_whole_file
+from onecouncil.ingest.parse import FileCounts, Quarantined, raw_values, refuse_whole_file
 from onecouncil.ingest.reader import FileRefused, Header
 from onecouncil.ingest.values import parse_amount, parser_for
 
@@ -152,7 +152,7 @@ def _decide(raws: list[str], parse: Callable[[object], object], name: str, colum
 
 
 @dataclass
-class ColumnarFile:
+class ColumnarFile(FileCounts):
     """Counters as ParsedFile's; `batches()` yields the good rows as CSV for COPY."""
 
     feed: Feed
@@ -161,13 +161,6 @@ class ColumnarFile:
     offset: int  # where the body starts in text
     first_line: int  # its line number
     defaults: dict[str, object]
-    rows_read: int = 0
-    rows_loaded: int = 0
-    quarantined: list[Quarantined] = field(default_factory=list)
-    control_total: Decimal | None = None
-    control_total_line: int | None = None
-    column_sum: Decimal = Decimal(0)
-    snapshots: set = field(default_factory=set)
     body: bytes = b""
     _newlines: np.ndarray | None = None
 

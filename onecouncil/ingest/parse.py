@@ -27,14 +27,11 @@ class Quarantined:
     raw: dict[str, str]
 
 
-@dataclass
-class ParsedFile:
-    """Counters filled in while `rows()` is consumed."""
+@dataclass(kw_only=True)
+class FileCounts:
+    """What reading one file counts, row by row or by columns alike: the load records them
+    and refuse_whole_file judges the file by them."""
 
-    feed: Feed
-    header: Header
-    source: Iterator[tuple[int, list[object]]]
-    defaults: dict[str, object]
     rows_read: int = 0
     rows_loaded: int = 0
     quarantined: list[Quarantined] = field(default_factory=list)
@@ -42,6 +39,16 @@ class ParsedFile:
     control_total_line: int | None = None
     column_sum: Decimal = Decimal(0)
     snapshots: set = field(default_factory=set)
+
+
+@dataclass
+class ParsedFile(FileCounts):
+    """Counters filled in while `rows()` is consumed."""
+
+    feed: Feed
+    header: Header
+    source: Iterator[tuple[int, list[object]]]
+    defaults: dict[str, object]
 
     def rows(self) -> Iterator[tuple[int, tuple, dict | None]]:
         """Yield (line number, values in feed.raw_columns order, extra columns) per good row."""
