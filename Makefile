@@ -33,8 +33,8 @@ test-service: venv
 lint: venv
 	$(BIN)/ruff check onecouncil dags tests
 
-bench: venv
-	$(BIN)/python -m onecouncil.bench.ledger_load
+bench: venv  # BENCH_ARGS="--scale 1 --scale 10" adds ten times the rows
+	$(BIN)/python -m onecouncil.bench $(BENCH_ARGS)
 
 lock:
 	$(BIN)/uv pip compile --python-version 3.11 requirements.in -o requirements.txt
