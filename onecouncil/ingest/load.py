@@ -166,7 +166,10 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
                 "from stdin") as pipe:
             for q in parsed.quarantined:
                 pipe.write_row((file_id, sha, feed.folder, q.line_number, q.reason, Jsonb(q.raw)))
-    replaced = _replace(conn, feed, file_id, sha) if rows_loaded else 0
+    # the columnar path knows the scopes its rows cover (a set rule may delete rows, so its
+    # feeds ask the table)
+    scopes = parsed.scopes if columnar and not feed.set_rule else None
+    replaced = _replace(conn, feed, file_id, sha, scopes) if rows_loaded else 0
     outcome = FileOutcome(
         feed.folder, file_name, sha, "loaded", rows_read=parsed.rows_read,
         rows_loaded=rows_loaded, rows_quarantined=len(parsed.quarantined) + set_aside,
@@ -180,8 +183,13 @@ def _adapt(values: tuple) -> tuple:
     return tuple(Jsonb(v) if isinstance(v, dict) else v for v in values)
 
 
-def _replace(conn, feed: Feed, file_id: int, sha: str) -> int:
-    """Mark earlier current rows in the scopes this file covers as replaced; return how many."""
+def _replace(conn, feed: Feed, file_id: int, sha: str, scopes: set[tuple] | None = None) -> int:
+    """Mark earlier current rows in the scopes this file covers as replaced; return how many.
+
+    Earlier rows are `_file_id < file_id`: file ids come from one sequence and a file takes
+    its id under its feed's lock, after every earlier load of the feed committed. That, and
+    the scopes written out as values, let the raw table's BRIN indexes (schema._ensure_raw)
+    pick the block ranges of earlier files in those scopes, not every row of the table."""
     table = raw_table(feed)
     scope = sql.SQL(", ").join(map(sql.Identifier, feed.replace_scope))
     params = {"file_id": file_id, "sha": sha}
@@ -200,17 +208,38 @@ def _replace(conn, feed: Feed, file_id: int, sha: str) -> int:
             from ranked where t.ctid = ranked.row_ref and ranked.rank > 1
         """).format(scope=scope, table=table, latest=sql.Identifier(feed.latest_by))
     elif feed.replace_scope:
+        if scopes is None:
+            scopes = set(conn.execute(sql.SQL("select distinct {} from {} where _file_id = %s")
+                                      .format(scope, table), (file_id,)).fetchall())
+        # a null never matches a scope (as `in` never matched it)
+        scopes = {s for s in scopes if None not in s}
+        if not scopes:
+            return 0
+        if len(scopes) <= _SCOPES_AS_VALUES:
+            types = {c.name: c.pg_type for c in feed.columns} | feed.derived
+            within = sql.SQL(" or ").join(
+                sql.SQL("({})").format(sql.SQL(" and ").join(
+                    sql.SQL("{} = {}::{}").format(sql.Identifier(name), sql.Literal(value),
+                                                  sql.SQL(types[name]))
+                    for name, value in zip(feed.replace_scope, values)))
+                for values in sorted(scopes, key=repr))
+        else:  # many scopes (a backfill of a daily feed): a join, not a long list
+            within = sql.SQL("({}) in (select distinct {} from {} where _file_id = %(file_id)s)"
+                             ).format(scope, scope, table)
         query = sql.SQL("""
             update {table} set _replaced_at = now(), _replaced_by_sha256 = %(sha)s
-            where _replaced_at is null and _file_id <> %(file_id)s
-              and ({scope}) in (select distinct {scope} from {table} where _file_id = %(file_id)s)
-        """).format(scope=scope, table=table)
+            where _replaced_at is null and _file_id < %(file_id)s and ({within})
+        """).format(table=table, within=within)
     else:  # the whole feed: a full snapshot replaces everything before it
         query = sql.SQL("""
             update {table} set _replaced_at = now(), _replaced_by_sha256 = %(sha)s
-            where _replaced_at is null and _file_id <> %(file_id)s
+            where _replaced_at is null and _file_id < %(file_id)s
         """).format(table=table)
     return conn.execute(query, params).rowcount
+
+
+# more scopes than this in one file are matched by a join (a long `or` list plans slowly)
+_SCOPES_AS_VALUES = 64
 
 
 def _insert_file(conn, record: dict, outcome: FileOutcome, file_id: int | None = None,
