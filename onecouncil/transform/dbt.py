@@ -52,6 +52,7 @@ def dbt_env(settings: _settings.Settings | None = None) -> dict[str, str]:
         "DBT_PROJECT_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "ONECOUNCIL_COUNCIL_NAME": settings.council_name,  # dbt var council_name
+        "ONECOUNCIL_DBT_THREADS": str(settings.dbt_threads),  # profiles.yml threads
     })
     return env
 

@@ -88,6 +88,13 @@ def test_build_succeeds_and_every_unit_test_passes(built):
     assert "assert_ledger_reconciles" in {r.node.name for r in data_tests}
 
 
+def test_the_build_runs_as_many_nodes_at_once_as_onecouncil_dbt_threads_says(built, settings):
+    # profiles.yml reads ONECOUNCIL_DBT_THREADS, which run_dbt sets from the settings
+    threads = {r.thread_id for r in built["first"].result.results}
+    assert settings.dbt_threads == 4
+    assert len(threads) == settings.dbt_threads, sorted(threads)
+
+
 def test_every_data_test_states_its_severity_for_ops_check_results(built):
     assert severity_mismatches(built["first"]) == []
 
@@ -176,7 +183,8 @@ def test_dbt_env_from_a_configured_server_and_the_embedded_socket(tmp_path, ware
     assert {k: env[k] for k in env if k.startswith("ONECOUNCIL_")} == {
         "ONECOUNCIL_DBT_HOST": "db.example", "ONECOUNCIL_DBT_PORT": "6543",
         "ONECOUNCIL_DBT_USER": "onecouncil_transformer", "ONECOUNCIL_DBT_PASSWORD": "p@ss",
-        "ONECOUNCIL_DBT_DBNAME": "wh", "ONECOUNCIL_COUNCIL_NAME": "Testshire Council"}
+        "ONECOUNCIL_DBT_DBNAME": "wh", "ONECOUNCIL_COUNCIL_NAME": "Testshire Council",
+        "ONECOUNCIL_DBT_THREADS": "4"}
     assert env["DBT_TARGET_PATH"] == str(tmp_path / "dbt" / "target")
     assert env["DBT_PROFILES_DIR"] == str(PROJECT_DIR)
 
