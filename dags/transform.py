@@ -8,14 +8,14 @@ Builds the warehouse's marts from the raw layer with dbt, then checks them.
   (`onecouncil transform`, `onecouncil run`).
 - `dbt_build` runs one `dbt build` of the project in `dbt/` (dbt in-process),
   four nodes at a time (`ONECOUNCIL_DBT_THREADS`), of only what changed since
-  the last successful transform: the models downstream of the feeds that
-  loaded a file since (`source:...+`), those changed in the project
-  (`state:modified+` against that build's manifest in
-  `$ONECOUNCIL_HOME/dbt/state`), any whose table is missing, and on a new calendar year those tagged `rebuild_each_new_year`, and those dbt
-  skipped or could not build before. The first run, a run without saved state,
-  one after a change to `dbt_project.yml` (its vars) or the council's name, or
-  param `full_refresh` (`--full-refresh`) builds everything (dbt
-  `--full-refresh` with the param). Nothing loaded and
+  the last successful transform: the models downstream of the feeds that loaded
+  a file since (`source:...+`), those changed in the project (`state:modified+`
+  against that build's manifest in `$ONECOUNCIL_HOME/dbt/state`), any whose
+  table is missing, and on a new calendar year those tagged
+  `rebuild_each_new_year`, and those dbt skipped or could not build before. The
+  first run, a run without saved state, one after a change to `dbt_project.yml`
+  (its vars) or the council's name, or param `full_refresh` (`--full-refresh`)
+  builds everything (dbt `--full-refresh` with the param). Nothing loaded and
   nothing changed: nothing is built, the run still succeeds. One task, not one
   per model: see the README's "Why one dbt task".
 - `check_quality` stores every dbt data test and Great Expectations check in
