@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
@@ -55,6 +55,10 @@ from onecouncil.ingest.values import parse_amount, parser_for
 # Rows parsed at a time: small enough that the server copies one batch while the
 # next is parsed, large enough that each column step is worth starting.
 BATCH_ROWS = 50_000
+# The body is read in pieces of about this many bytes (records whole), so a file's parsed
+# columns are never all in memory, and the first rows go to the server while the rest
+# are still to be read.
+PIECE_BYTES = 1 << 23
 _S = pl.String
 # The fast path takes only what it is sure of; anything else goes to the cell parser.
 _P = r"(?:Â£|£|\x{FFFD})"
@@ -71,11 +75,13 @@ _PL_TYPES = {"text": pl.String, "enum": pl.String, "fiscal_year": pl.String, "da
              "integer": pl.Int64, "boolean": pl.Boolean}
 
 
-def columnar_eligible(feed: Feed, encoding: str, text: str) -> bool:
-    """Whether this file can take the columnar path (else ingest.parse, row by row)."""
+def columnar_eligible(feed: Feed, encoding: str, data: bytes) -> bool:
+    """Whether this file can take the columnar path (else ingest.parse, row by row).
+    Asked of the bytes (UTF-8 and Windows-1252 alike hold CR, LF and `"` as themselves),
+    which is quicker than of the decoded text."""
     return (encoding != "xlsx" and not feed.wide
-            and text.count("\r") == text.count("\r\n")  # a lone CR ends a line for csv
-            and text.count('"') % 2 == 0)  # an open quote: refused by the csv reader
+            and data.count(b"\r") == data.count(b"\r\n")  # a lone CR ends a line for csv
+            and data.count(b'"') % 2 == 0)  # an open quote: refused by the csv reader
 
 
 def body_offset(text: str, last_header_line: int) -> int:
@@ -157,22 +163,27 @@ _KEY_SEED = 11
 class _Keys:
     """The keys of the file's good rows so far, with the line each first appeared on.
 
-    Whether a batch repeats an earlier key is asked of a set of the keys' hashes (no key
-    repeats in the usual file, and asking a set is a C-level pass over the batch's hashes):
-    a join against every earlier key, per batch, cost a 1,000,000-row file 4.6 s. A hash
-    that matches (a repeat, or rarely two keys with one hash) sends the batch to the exact
-    joins against the keys themselves."""
+    Whether a batch repeats an earlier key is asked of the sorted hashes of the earlier
+    keys (no key repeats in the usual file; a binary search per key, in numpy): a join
+    against every earlier key, per batch, cost a 1,000,000-row file 4.6 s. A hash that
+    matches (a repeat, or rarely two keys with one hash) sends the batch to the exact joins
+    against the keys themselves."""
 
     def __init__(self) -> None:
-        self.hashes: set[int] = set()
+        self.hashes = np.empty(0, dtype=np.uint64)  # sorted
         self.frames: list[pl.DataFrame] = []
 
-    def none_of(self, hashes: list[int]) -> bool:
-        return self.hashes.isdisjoint(hashes)
+    def none_of(self, hashes: np.ndarray) -> bool:
+        if not len(self.hashes) or not len(hashes):
+            return True
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        return not bool(np.any(self.hashes[at] == hashes))
 
-    def add(self, firsts: pl.DataFrame, hashes: list[int]) -> None:
+    def add(self, firsts: pl.DataFrame, hashes: np.ndarray) -> None:
+        """`hashes` sorted."""
         self.frames.append(firsts)
-        self.hashes.update(hashes)
+        # two sorted runs: the stable sort (timsort) merges them in one pass
+        self.hashes = np.sort(np.concatenate([self.hashes, hashes]), kind="stable")
 
     def frame(self) -> pl.DataFrame | None:
         if not self.frames:
@@ -188,50 +199,82 @@ class ColumnarFile(FileCounts):
 
     feed: Feed
     header: Header
-    text: str
-    offset: int  # where the body starts in text
+    data: bytes  # the file's bytes
+    offset: int  # where the body starts in them
     first_line: int  # its line number
     defaults: dict[str, object]
-    body: bytes = b""
+    encoding: str = "utf-8"  # of data: utf-8 or windows-1252
+    body: bytes = b""  # the piece being read, as UTF-8
+    body_line: int = 0  # its first line's number
     _newlines: np.ndarray | None = None
     # the replace scopes of the good rows (feed.replace_scope values), for load._replace
     scopes: set[tuple] = field(default_factory=set)
 
-    def tokens(self) -> pl.DataFrame:
-        """The body's records as string columns c0.., with their line numbers (_line)."""
+    def pieces(self) -> Iterator[tuple[int, bytes]]:
+        """The body in pieces of about PIECE_BYTES, each ending at a record's end (a new line
+        outside quotes: an even count of `"` since the piece began), with the number of its
+        first line. `"` and new lines are themselves in UTF-8 and Windows-1252 alike."""
+        data, at, line, size = self.data, self.offset, self.first_line, len(self.data)
+        while at < size:
+            end = data.find(b"\n", min(at + PIECE_BYTES, size))
+            quotes = data.count(b'"', at, end) if end != -1 else 0
+            while end != -1 and quotes % 2:  # that new line is inside a quoted field
+                following = data.find(b"\n", end + 1)
+                quotes += data.count(b'"', end, following) if following != -1 else 0
+                end = following
+            end = size if end == -1 else end + 1
+            yield line, data[at:end]
+            line += data.count(b"\n", at, end)
+            at = end
+
+    def frames(self) -> Iterator[pl.DataFrame]:
+        """Each piece's records as string columns c0.., with their line numbers (_line)."""
+        for line, piece in self.pieces():
+            yield self.tokens(piece, line)
+
+    def tokens(self, piece: bytes, line: int) -> pl.DataFrame:
+        """One piece's records; it stays the piece a bad row's raw values are read from."""
         width = len(self.header.names)
-        body = self.body = self.text[self.offset:].encode("utf-8")
-        self.text = ""  # the body's bytes are what is read from here on
-        frame = pl.read_csv(body, has_header=False, infer_schema=False, quote_char='"',
+        body = piece if self.encoding == "utf-8" else piece.decode("cp1252").encode("utf-8")
+        self.body, self.body_line, self._newlines = body, line, None
+        # Polars takes the number of fields from a text's first record: a later piece starts
+        # with one of the header's width (dropped again), as the whole body would have
+        later = line != self.first_line
+        width_row = b",".join([b'""'] * width) + b"\n"
+        frame = pl.read_csv(width_row + body if later else body, has_header=False,
+                            infer_schema=False, quote_char='"',
                             schema={f"c{i}": _S for i in range(width)},
                             raise_if_empty=False)
+        if later:
+            frame = frame.slice(1)
         newlines = body.count(b"\n")
         if newlines == frame.height - (not body.endswith(b"\n")):
             # one line a record: no field holds a new line
-            return frame.with_row_index("_line", offset=self.first_line).with_columns(
+            return frame.with_row_index("_line", offset=line).with_columns(
                 pl.col("_line").cast(pl.Int64))
         lines = pl.sum_horizontal(
             [pl.col(f"c{i}").str.count_matches("\n", literal=True).fill_null(0)
              for i in range(width)]) + 1
-        return frame.with_columns(
-            _line=(lines.cum_sum() - lines + self.first_line).cast(pl.Int64))
+        return frame.with_columns(_line=(lines.cum_sum() - lines + line).cast(pl.Int64))
 
-    def batches(self, frame: pl.DataFrame) -> Iterator[bytes]:
+    def batches(self, frames: Iterable[pl.DataFrame]) -> Iterator[bytes]:
         """CSV of the good rows, batch by batch, in the columns feed.copied_columns then
         extra_columns and _line_number (the file id, hash and load time are the raw
-        table's defaults, from the loading transaction's settings)."""
+        table's defaults, from the loading transaction's settings). A piece is read only
+        when the one before is parsed, so only a piece's columns are held at a time."""
         seen = _Keys()
         scope = list(self.feed.replace_scope)
-        for batch in frame.iter_slices(BATCH_ROWS):
-            out = self._batch(batch, seen)
-            if out is not None and out.height:
-                self.rows_loaded += out.height
-                if scope:
-                    self.scopes.update(out.select(scope).unique().rows())
-                buffer = io.BytesIO()
-                out.write_csv(buffer, include_header=False,
-                              datetime_format="%Y-%m-%d %H:%M:%S%.f%z")
-                yield buffer.getvalue()
+        for frame in frames:
+            for batch in frame.iter_slices(BATCH_ROWS):
+                out = self._batch(batch, seen)
+                if out is not None and out.height:
+                    self.rows_loaded += out.height
+                    if scope:
+                        self.scopes.update(out.select(scope).unique().rows())
+                    buffer = io.BytesIO()
+                    out.write_csv(buffer, include_header=False,
+                                  datetime_format="%Y-%m-%d %H:%M:%S%.f%z")
+                    yield buffer.getvalue()
 
     def _batch(self, batch: pl.DataFrame, seen: _Keys) -> pl.DataFrame | None:
         feed, header = self.feed, self.header
@@ -356,8 +399,10 @@ class ColumnarFile(FileCounts):
         else:
             return batch
         ok = batch.filter(pl.col("_why").is_null()).select(*key_values, "_line")
-        hashes = ok.select(pl.struct(keys).hash(_KEY_SEED)).to_series().to_list()
-        if not ok.select(pl.struct(keys).is_duplicated().any()).item() and seen.none_of(hashes):
+        key = pl.col(keys[0]) if len(keys) == 1 else pl.struct(keys)
+        # sorted, the binary searches walk the earlier hashes in order
+        hashes = np.sort(ok.select(key.hash(_KEY_SEED)).to_series().to_numpy())
+        if not ok.select(key.is_duplicated().any()).item() and seen.none_of(hashes):
             # the usual case: no key repeats, so every good row is its key's first
             seen.add(ok.rename({"_line": "_first"}), hashes)
             return batch
@@ -407,7 +452,7 @@ class ColumnarFile(FileCounts):
         lines of the body (found by an index of the body's new lines)."""
         if self._newlines is None:
             self._newlines = np.flatnonzero(np.frombuffer(self.body, dtype=np.uint8) == 10)
-        index = line - self.first_line  # the line's place in the body, from 0
+        index = line - self.body_line  # the line's place in the piece, from 0
         start = 0 if index == 0 else int(self._newlines[index - 1]) + 1
         cells: list[str] = []
         span = 1

@@ -10,8 +10,11 @@ A process killed mid-COPY leaves nothing behind but the archived bytes.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, UTC
 from pathlib import Path
@@ -29,8 +32,8 @@ from onecouncil.ingest.parse import ParsedFile
 from onecouncil.ingest.reader import (
     FileRefused,
     csv_rows,
-    decode_text,
     detect_format,
+    encoding_of,
     find_header,
     open_rows,
 )
@@ -92,70 +95,60 @@ _HEAD = 1 << 20
 
 
 def _columnar(feed: Feed, data: bytes, file_name: str, defaults: dict
-              ) -> tuple[str, ColumnarFile, pl.DataFrame] | None:
-    """The file read for the columnar path, or None when it takes the row-by-row one."""
+              ) -> tuple[str, ColumnarFile, Iterator[pl.DataFrame]] | None:
+    """The file read for the columnar path (its first piece already tokenised, the rest as
+    they are parsed), or None when it takes the row-by-row one."""
     if detect_format(data, file_name) != "csv":
         return None
-    text, encoding = decode_text(data)
-    if not columnar_eligible(feed, encoding, text):
+    encoding = encoding_of(data)
+    if not columnar_eligible(feed, encoding, data):
         return None
-    # The header is among the first rows: read them from the head of the text, not a copy
-    # of all of it (the whole text only when the head does not settle it).
+    codec = "utf-8" if encoding == "utf-8" else "cp1252"
+    bom = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
+    # The header is among the first rows: read them from the head of the bytes, decoded
+    # (a character cut at the end of the head is left out), not the whole text.
+    head = codecs.getincrementaldecoder(codec)().decode(data[bom:bom + _HEAD])
     try:
-        header = find_header(feed, csv_rows(text[:_HEAD]))
+        header = find_header(feed, csv_rows(head))
     except FileRefused:
-        if len(text) <= _HEAD:
+        if len(data) <= bom + _HEAD:
             raise
-        header = find_header(feed, csv_rows(text))
+        return None  # the head does not settle it: row by row, over the whole text
     # the header record may span lines (a quoted new line): the body starts after it
-    start = body_offset(text, header.line_number - 1)
-    after = csv.reader(io.StringIO(text[start:start + _HEAD], newline=""))
+    start = body_offset(head, header.line_number - 1)
+    after = csv.reader(io.StringIO(head[start:], newline=""))
     next(after)
     last_header_line = header.line_number - 1 + after.line_num
-    offset = body_offset(text, last_header_line)
-    parsed = ColumnarFile(feed, header, text, offset, last_header_line + 1, defaults)
+    offset = bom + len(head[:body_offset(head, last_header_line)].encode(codec))
+    parsed = ColumnarFile(feed, header, data, offset, last_header_line + 1, defaults, encoding)
+    frames = parsed.frames()
     try:
-        frame = parsed.tokens()
+        first = next(frames, None)
     except pl.exceptions.PolarsError:  # a row longer than its header, odd quoting
         return None
-    return encoding, parsed, frame
+    return encoding, parsed, itertools.chain([] if first is None else [first], frames)
 
 
 def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
           defaults: dict) -> FileOutcome:
     columnar = _columnar(feed, data, file_name, defaults)
-    if columnar:
-        encoding, parsed, frame = columnar
-        header = parsed.header
-    else:
-        encoding, rows = open_rows(data, file_name, feed)
-        header = find_header(feed, rows)
-        parsed = ParsedFile(feed, header, rows, defaults)
     file_id = conn.execute("select nextval('ops.files_file_id_seq')").fetchone()[0]
     loaded_at = datetime.now(UTC)
-    if columnar:  # the file id, hash and load time come from the columns' defaults
-        columns = feed.copied_columns + ["extra_columns", "_line_number"]
-        settings = dict(zip(LOAD_SETTINGS.values(), (str(file_id), sha, loaded_at.isoformat())))
-        conn.execute("select " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
-                     [part for pair in settings.items() for part in pair])
-    else:
-        columns = feed.copied_columns + [
-            "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
-    copy = sql.SQL("copy {} ({}) from stdin{}").format(
-        raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL(" (format csv)" if columnar else ""))
-    # The columnar path hands batches to a writer thread, so the server copies one batch
-    # while Polars parses the next.
-    with conn.cursor() as cur, cur.copy(
-            copy, writer=QueuedLibpqWriter(cur) if columnar else None) as pipe:
-        if columnar:
-            for chunk in parsed.batches(frame):
-                pipe.write(chunk)
-        else:
-            adapt = _adapt if feed.wide else tuple
-            for line, values, extra in parsed.rows():
-                pipe.write_row((*adapt(values), Jsonb(extra) if extra else None,
-                                file_id, sha, line, loaded_at))
+    parsed: ColumnarFile | ParsedFile | None = None
+    if columnar:
+        encoding, parsed, frames = columnar
+        try:
+            # a savepoint: a later piece Polars cannot tokenise (a row longer than its
+            # header) undoes this COPY, and the file goes row by row
+            with conn.transaction():
+                _copy_columnar(conn, feed, parsed, frames, file_id, sha, loaded_at)
+        except pl.exceptions.PolarsError:
+            parsed = None
+    if parsed is None:
+        encoding, rows = open_rows(data, file_name, feed)
+        parsed = ParsedFile(feed, find_header(feed, rows), rows, defaults)
+        _copy_rows(conn, feed, parsed, file_id, sha, loaded_at)
+    header = parsed.header
     parsed.check_whole_file()
     set_aside = set_rules.apply(conn, feed, file_id, sha, header) if feed.set_rule else 0
     rows_loaded = parsed.rows_loaded - set_aside
@@ -168,8 +161,9 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
                 pipe.write_row((file_id, sha, feed.folder, q.line_number, q.reason, Jsonb(q.raw)))
     # the columnar path knows the scopes its rows cover (a set rule may delete rows, so its
     # feeds ask the table)
-    scopes = parsed.scopes if columnar and not feed.set_rule else None
-    replaced = _replace(conn, feed, file_id, sha, scopes) if rows_loaded else 0
+    columnar_scopes = isinstance(parsed, ColumnarFile) and not feed.set_rule
+    replaced = _replace(conn, feed, file_id, sha, parsed.scopes if columnar_scopes else None
+                        ) if rows_loaded else 0
     outcome = FileOutcome(
         feed.folder, file_name, sha, "loaded", rows_read=parsed.rows_read,
         rows_loaded=rows_loaded, rows_quarantined=len(parsed.quarantined) + set_aside,
@@ -177,6 +171,34 @@ def _load(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
         control_total=None if parsed.control_total is None else str(parsed.control_total))
     _insert_file(conn, record, outcome, file_id=file_id, encoding=encoding)
     return outcome
+
+
+def _copy_columnar(conn, feed: Feed, parsed: ColumnarFile, frames: Iterator[pl.DataFrame],
+                   file_id: int, sha: str, loaded_at: datetime) -> None:
+    """One COPY of the good rows as CSV; the file id, hash and load time come from the
+    columns' defaults. A writer thread sends one batch while Polars parses the next."""
+    columns = feed.copied_columns + ["extra_columns", "_line_number"]
+    settings = dict(zip(LOAD_SETTINGS.values(), (str(file_id), sha, loaded_at.isoformat())))
+    conn.execute("select " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+                 [part for pair in settings.items() for part in pair])
+    copy = sql.SQL("copy {} ({}) from stdin (format csv)").format(
+        raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with conn.cursor() as cur, cur.copy(copy, writer=QueuedLibpqWriter(cur)) as pipe:
+        for chunk in parsed.batches(frames):
+            pipe.write(chunk)
+
+
+def _copy_rows(conn, feed: Feed, parsed: ParsedFile, file_id: int, sha: str,
+               loaded_at: datetime) -> None:
+    columns = feed.copied_columns + [
+        "extra_columns", "_file_id", "_sha256", "_line_number", "_loaded_at"]
+    copy = sql.SQL("copy {} ({}) from stdin").format(
+        raw_table(feed), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    adapt = _adapt if feed.wide else tuple
+    with conn.cursor() as cur, cur.copy(copy) as pipe:
+        for line, values, extra in parsed.rows():
+            pipe.write_row((*adapt(values), Jsonb(extra) if extra else None,
+                            file_id, sha, line, loaded_at))
 
 
 def _adapt(values: tuple) -> tuple:

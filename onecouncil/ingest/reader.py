@@ -8,6 +8,7 @@ formula cells by their cached value; line numbers are sheet row numbers.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -75,6 +76,26 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise FileRefused(
             f"unreadable: neither UTF-8 nor Windows-1252 text (byte 0x{data[e.start]:02x} "
             f"at offset {e.start})") from None
+
+
+# bytes Windows-1252 leaves undefined: a file holding one is neither encoding
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+def encoding_of(data: bytes) -> str:
+    """decode_text's answer (its refusal too) without holding the decoded text: UTF-8 is
+    checked a few MiB at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for at in range(0, len(data), 1 << 22):
+            decoder.decode(data[at:at + (1 << 22)])
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if any(byte in data for byte in _CP1252_UNDEFINED):
+        decode_text(data)  # refuses it, naming the byte and its offset
+    return "windows-1252"
 
 
 def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
