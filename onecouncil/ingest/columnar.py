@@ -3,9 +3,11 @@
 The same rules as ingest.parse (contracts/sources.md), worked out on whole columns
 of a batch of rows at a time:
 
-- tokenising: Polars' CSV reader over the text below the header (found as before,
-  by reader.find_header); each record's line number is the physical line it starts
-  on, from the new lines inside the previous records' fields (a cumulative sum);
+- tokenising: Polars' CSV reader over the body below the header (found as before,
+  by reader.find_header, in the decoded head of the file), piece by piece (about
+  PIECE_BYTES, each ending at a record's end, transcoded to UTF-8 on its own); each
+  record's line number is the physical line it starts on, from the new lines inside
+  the previous records' fields (a cumulative sum);
 - text: stripped; amounts, numbers and timestamps: a vectorised fast path for the
   forms real exports carry (`£1,234.56`, `(1,234.56)`, `30/04/2025 14:30`);
 - dates, integers, enums, booleans, fiscal years and any amount or timestamp the
@@ -14,7 +16,8 @@ of a batch of rows at a time:
   ingest.values, so values and quarantine reasons are exactly theirs, and the
   answers are replaced in (every column's in one pass);
 - required values, reasons (`column: why; column: why`), key duplicates (against
-  every earlier good row of the file, also in earlier batches), the control total
+  every earlier good row of the file, also in earlier batches: asked first of the
+  sorted hashes of the earlier keys, exactly only when one matches), the control total
   (exact: Polars decimals), snapshot dates and the derived columns as column
   expressions;
 - the good rows leave batch by batch as CSV for one COPY (a writer thread sends
@@ -22,17 +25,18 @@ of a batch of rows at a time:
   its own lines of the body (bad rows are few), so quarantine keeps them exactly as
   the row-by-row reader gave them.
 
-Memory: the parse works BATCH_ROWS rows at a time and carries only the file's key
-set, the column sum and the snapshot dates from batch to batch; each batch's
-columns are dropped once copied. The tokeniser reads the body whole (its UTF-8
-bytes and Polars' string columns, the decoded text released), so today a file is
-held about twice; the step left for a file larger than that is to feed
-pl.read_csv_batched from the body so that only a batch of columns is in memory.
+Memory: the parse works one piece and BATCH_ROWS rows at a time and carries only
+the file's keys (and their hashes), the column sum, the snapshot dates and the
+replace scopes from batch to batch; each batch's columns are dropped once copied and
+the decoded text of the whole file is never made. What stays is the file's bytes,
+which its hash and the archive read anyway (load.load_file).
 
 A file this path does not take (XLSX, a feed with wide columns such as indicator
 targets, a row longer than its header or a first data row shorter than it, a lone
-carriage return, an odd number of quotes, CSV Polars cannot tokenise) goes through
-ingest.parse, row by row, as before (`columnar_eligible`, load._columnar).
+carriage return, an odd number of quotes, CSV Polars cannot tokenise, a header not
+in the first MiB) goes through ingest.parse, row by row, as before
+(`columnar_eligible`, load._columnar; a later piece Polars cannot read undoes the
+COPY to a savepoint and the file goes row by row).
 """
 
 from __future__ import annotations
@@ -282,17 +286,19 @@ class ColumnarFile(FileCounts):
         cells = [f"c{i}" for i in range(width)]
         # Blank rows and TOTAL rows are few: only rows whose first cell is empty or TOTAL
         # are looked at across every cell.
-        plain = pl.col("c0").str.contains(r"\S") & ~pl.col("c0").str.contains(_TOTAL)
-        odd = batch.filter(~plain.fill_null(False))
+        plain = batch.select((pl.col("c0").str.contains(r"\S")
+                              & ~pl.col("c0").str.contains(_TOTAL)).fill_null(False)
+                             ).to_series()
+        odd = batch.filter(~plain)
         blank = pl.all_horizontal([_blank(pl.col(c)) for c in cells])
         first = pl.coalesce([pl.when(~_blank(pl.col(c))).then(pl.col(c)) for c in cells])
         odd = odd.filter(~blank).with_columns(_trailer=first.str.contains(_TOTAL))
         total_at = header.positions.get(feed.control_total) if feed.control_total else None
         if odd.height:
-            batch = pl.concat([batch.filter(plain.fill_null(False)),
+            batch = pl.concat([batch.filter(plain),
                                odd.filter(~pl.col("_trailer")).drop("_trailer")]).sort("_line")
-        else:
-            batch = batch.filter(plain.fill_null(False))
+        elif not plain.all():  # (every row plain, the usual batch: no copy)
+            batch = batch.filter(plain)
         for line, raw in odd.filter(pl.col("_trailer")).select(
                 "_line", pl.col(f"c{total_at}") if total_at is not None else pl.lit(None)
         ).iter_rows():  # the TOTAL rows: one or two a file
@@ -313,10 +319,12 @@ class ColumnarFile(FileCounts):
             self._add_to_sum(batch.get_column(f"v_{feed.control_total}"))
 
         batch = self._duplicates(batch, seen, cells)
-        bad = batch.filter(pl.col("_why").is_not_null())
-        for line, reason in bad.sort("_line").select("_line", "_why").iter_rows():  # bad only
-            self.quarantined.append(Quarantined(line, reason, self._raw(line)))
-        good = batch.filter(pl.col("_why").is_null())
+        good = batch
+        if batch.get_column("_why").null_count() < batch.height:  # (else no copy)
+            bad = batch.filter(pl.col("_why").is_not_null())
+            for line, reason in bad.sort("_line").select("_line", "_why").iter_rows():
+                self.quarantined.append(Quarantined(line, reason, self._raw(line)))
+            good = batch.filter(pl.col("_why").is_null())
         if feed.snapshot:
             self.snapshots.update(good.get_column(f"v_{feed.snapshot}").unique().to_list())
         return self._output(good)
@@ -364,7 +372,8 @@ class ColumnarFile(FileCounts):
                 decided = _decide(raws, parser_for(column), name, kind)
                 v = pl.coalesce(v, t.replace_strict(decided["raw"], decided["value"],
                                                     default=None))
-                why = t.replace_strict(decided["raw"], decided["why"], default=None)
+                if decided["why"].null_count() < decided.height:  # some text is refused
+                    why = t.replace_strict(decided["raw"], decided["why"], default=None)
             default = self.defaults.get(name)
             if default is not None:
                 v = pl.when(v.is_null() & t.is_null()).then(
