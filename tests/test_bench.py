@@ -29,7 +29,9 @@ def test_the_loader_figures_are_read_from_the_loader_benchmarks_report(tmp_path,
     ledger_load.report([("loader (load_file)", 12.5, 1000), ("psql \\copy (plain CSV)", 5.0, 1000),
                         ("pandas to_sql", 40.25, 1000)], ledger_load.machine(), "18.4", 1000,
                        erp, plain, Decimal(5), {"loader": same, "psql": same, "pandas": same})
-    figures = bench.parse_ledger(printed.file.getvalue())
+    bars = ("(a) loader: load_file ━━━━━━ 1000/1000 0:00:12\n"
+            "(b) psql \\copy ━━━━━━ 1000/1000 0:00:05\n(c) pandas to_sql ━━━━━━ 1/1 0:00:40\n")
+    figures = bench.parse_ledger(bars + printed.file.getvalue())  # its progress bars come first
     assert figures == {"loader": 12.5, "psql": 5.0, "pandas": 40.25, "ratio": 0.4}
 
 

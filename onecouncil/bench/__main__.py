@@ -56,8 +56,8 @@ def ledger(rows: int, log: Path) -> dict:
 
 
 def parse_ledger(text: str) -> dict:
-    def seconds(label: str) -> float | None:
-        m = re.search(re.escape(label) + r"[^\d]*([\d.]+)", text)
+    def seconds(label: str) -> float | None:  # its row of the report's table, not its bar
+        m = re.search(re.escape(label) + r"[^│\n]*│\s*([\d.]+)\s*│", text)
         return float(m.group(1)) if m else None
 
     ratio = re.search(r"loader throughput / COPY = ([\d.]+)", text)
