@@ -207,14 +207,18 @@ def _ensure_raw(conn: psycopg.Connection, feed: Feed) -> None:
 def _ensure_index(conn: psycopg.Connection, table: sql.Identifier, name: str,
                   columns: list[str]) -> None:
     """A BRIN index on the raw table's columns, made again where an earlier version made it
-    another kind (a B-tree)."""
+    another kind (a B-tree). Autosummarize: autovacuum summarises each block range as soon
+    as a load fills it, so the next file's replace update skips it (a range not yet
+    summarised is read whatever it holds)."""
     index = sql.Identifier("raw", name)
     kind = conn.execute("select am.amname from pg_class c join pg_am am on am.oid = c.relam "
                         "where c.oid = to_regclass(%s)", (index.as_string(conn),)).fetchone()
     if kind and kind[0] != "brin":
         conn.execute(sql.SQL("drop index {}").format(index))
-    conn.execute(sql.SQL("create index if not exists {} on {} using brin ({})").format(
+    conn.execute(sql.SQL("create index if not exists {} on {} using brin ({}) "
+                         "with (autosummarize = on)").format(
         sql.Identifier(name), table, sql.SQL(", ").join(map(sql.Identifier, columns))))
+    conn.execute(sql.SQL("alter index {} set (autosummarize = on)").format(index))
 
 
 def schema_version() -> str:
