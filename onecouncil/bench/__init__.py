@@ -1,1 +1,2 @@
-"""Benchmarks: run as modules (`python -m onecouncil.bench.<name>`), never as timed tests."""
+"""Benchmarks, never timed tests: `make bench` (`python -m onecouncil.bench`) prints issue
+13's figures against their goals; `python -m onecouncil.bench.ledger_load` the loader's alone."""
