@@ -38,6 +38,22 @@ def _states(dag_id: str, since: datetime) -> tuple[str | None, str | None, list[
         session.close()
 
 
+def drop_interrupted_session() -> None:
+    """`interrupt_main()` raises in the main thread wherever it is, perhaps between a query
+    of dag.test() and its commit. Drop the thread's Airflow session and the pool's
+    connections, so that the next DAG run of this process (`onecouncil run` runs the
+    monthly, quarterly and annual DAGs one after another) starts on fresh ones instead of
+    failing with PendingRollbackError."""
+    from airflow import settings as airflow_settings
+
+    try:
+        airflow_settings.Session.remove()
+    except Exception:  # noqa: BLE001 - its connection is broken: dispose() discards it
+        pass
+    if airflow_settings.engine is not None:
+        airflow_settings.engine.dispose()
+
+
 def run_until_signoff(dag_file: str, dag_id: str, conf: dict, settings,
                       on_waiting: Callable[[str], None] | None = None,
                       echo=print) -> tuple[str, str]:
@@ -97,6 +113,7 @@ def run_until_signoff(dag_file: str, dag_id: str, conf: dict, settings,
     try:
         run = dag.test(run_conf=conf)
     except KeyboardInterrupt:
+        drop_interrupted_session()
         if "awaiting" in seen:
             return seen["awaiting"], "awaiting sign-off"
         if "error" in seen:
