@@ -65,17 +65,9 @@ def detect_format(data: bytes, file_name: str) -> str:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError as e:
-        raise FileRefused(
-            f"unreadable: neither UTF-8 nor Windows-1252 text (byte 0x{data[e.start]:02x} "
-            f"at offset {e.start})") from None
+    """(text, encoding): UTF-8 with or without BOM, else Windows-1252 (encoding_of)."""
+    encoding = encoding_of(data)
+    return data.decode("utf-8-sig" if encoding == "utf-8" else "cp1252"), encoding
 
 
 # bytes Windows-1252 leaves undefined: a file holding one is neither encoding
@@ -83,8 +75,8 @@ _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 def encoding_of(data: bytes) -> str:
-    """decode_text's answer (its refusal too) without holding the decoded text: UTF-8 is
-    checked a few MiB at a time."""
+    """`utf-8` or `windows-1252`, without holding the decoded text (UTF-8 is checked a few
+    MiB at a time); a file that is neither is refused, naming its first bad byte."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         for at in range(0, len(data), 1 << 22):
@@ -93,8 +85,11 @@ def encoding_of(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    if any(byte in data for byte in _CP1252_UNDEFINED):
-        decode_text(data)  # refuses it, naming the byte and its offset
+    undefined = [at for at in (data.find(b) for b in _CP1252_UNDEFINED) if at >= 0]
+    if undefined:
+        at = min(undefined)
+        raise FileRefused(f"unreadable: neither UTF-8 nor Windows-1252 text (byte "
+                          f"0x{data[at]:02x} at offset {at})")
     return "windows-1252"
 
 
