@@ -158,6 +158,21 @@ def test_only_the_suites_reading_the_ledger_ran_and_the_rest_was_carried_forward
                               if s == "dbt" and n in risk_tests)
 
 
+def test_new_data_alone_runs_no_unit_test_and_carries_their_results(runs):
+    """A unit test runs its model's SQL on the rows its YAML gives, never on the warehouse's,
+    so a build for a new file alone leaves them out; the verdict still has every one."""
+    def unit_tests(results):
+        return [r for r in results if r["unique_id"].startswith("unit_test.")]
+
+    assert len(unit_tests(runs["full"]["results"])) > 50
+    assert unit_tests(runs["partial"]["results"]) == []
+    assert "unit tests' results are carried" in runs["partial"]["built"]["reason"]
+    carried = {n: c for s, n, _, _, c in _checks(runs["conn"], "rebuild-ledger")
+               if s == "dbt" and n.startswith("unit test: ")}
+    assert len(carried) == len(unit_tests(runs["full"]["results"]))
+    assert set(carried.values()) == {"rebuild-full"}
+
+
 def test_the_verdict_the_packs_read_says_what_was_carried_forward(runs):
     from onecouncil.packs.render import checks_summary
     from onecouncil.quality.results import verdict
@@ -196,6 +211,9 @@ def test_a_changed_model_file_is_rebuilt_with_what_reads_it(runs, tmp_path, monk
     assert not changed["built"]["full"] and changed["built"]["feeds"] == []
     names = {n["name"] for n in changed["models"].values()}
     assert "risk_register" in names
+    # the project's code changed: the unit tests of what it rebuilds run again
+    assert any(r["unique_id"].startswith("unit_test.onecouncil.risk_register.")
+               for r in changed["results"])
     assert not any(_subject(n) == "finance" for n in changed["models"].values())
 
 

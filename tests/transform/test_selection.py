@@ -119,6 +119,45 @@ def test_feeds_loaded_since_the_last_success_select_their_sources_downstream(con
     assert not chosen.expectations_changed
 
 
+def test_new_data_alone_leaves_the_unit_tests_out(conn, settings, state):
+    _file(conn, "finance/ledger", "p01.csv")
+    state("t1", built_on=selection.today().isoformat())
+    _file(conn, "finance/ledger", "p02.csv")
+    chosen = plan(conn, settings)
+    assert not chosen.full and not chosen.unit_tests
+    args = chosen.dbt_args(state_dir(settings))
+    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+    assert "unit tests' results are carried" in chosen.reason
+
+
+def test_a_changed_project_file_runs_the_unit_tests(conn, settings, state, monkeypatch,
+                                                    tmp_path):
+    import shutil
+
+    from onecouncil.transform import dbt as dbt_module
+
+    _file(conn, "finance/ledger", "p01.csv")
+    state("t1", built_on=selection.today().isoformat())
+    _file(conn, "finance/ledger", "p02.csv")
+    project = tmp_path / "dbt"
+    shutil.copytree(dbt_module.PROJECT_DIR, project)
+    unit_tests = project / "models" / "intermediate" / "_finance__unit_tests.yml"
+    unit_tests.write_text(unit_tests.read_text() + "\n# a changed comment changes the file\n")
+    monkeypatch.setattr(dbt_module, "PROJECT_DIR", project)
+    chosen = plan(conn, settings)
+    assert not chosen.full and chosen.unit_tests
+    assert "--exclude-resource-type" not in chosen.dbt_args(state_dir(settings))
+
+
+def test_a_state_saved_before_unit_tests_were_left_out_runs_them(conn, settings, state):
+    folder = state_dir(settings)
+    state("t1", built_on=selection.today().isoformat())
+    saved = json.loads((folder / "run.json").read_text())
+    del saved["project"]
+    (folder / "run.json").write_text(json.dumps(saved))
+    assert plan(conn, settings).unit_tests
+
+
 def test_nothing_loaded_selects_only_what_changed_in_the_project(conn, settings, state):
     _file(conn, "finance/ledger", "p01.csv")
     state("t1", built_on=selection.today().isoformat(),
@@ -132,8 +171,9 @@ def test_nothing_loaded_selects_only_what_changed_in_the_project(conn, settings,
 def test_a_new_calendar_year_rebuilds_what_depends_on_today(conn, settings, state):
     last_year = date(selection.today().year - 1, 12, 31).isoformat()
     state("t1", built_on=last_year, manifest={**MANIFEST, "nodes": {}})
-    assert plan(conn, settings).select == ("state:modified+", "pack_sources+",
-                                           f"tag:{selection.NEW_YEAR_TAG}+")
+    chosen = plan(conn, settings)
+    assert chosen.select == ("state:modified+", "pack_sources+", f"tag:{selection.NEW_YEAR_TAG}+")
+    assert chosen.unit_tests  # what reads today's date is tested again
 
 
 def test_a_changed_suite_file_makes_every_suite_run(conn, settings, state, monkeypatch):
@@ -144,7 +184,7 @@ def test_a_changed_suite_file_makes_every_suite_run(conn, settings, state, monke
 
 def test_the_plan_round_trips_through_json():
     chosen = Plan(full=False, reason="r", select=("a+", "b+"), feeds=("f",), since_run="t",
-                  file_ids=(1, 2), expectations_changed=False)
+                  file_ids=(1, 2), expectations_changed=False, unit_tests=False)
     assert Plan.from_json(chosen.to_json()) == chosen
 
 
