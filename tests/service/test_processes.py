@@ -67,3 +67,15 @@ def test_port_open_sees_a_listener_and_its_end():
         port = s.getsockname()[1]
         assert processes.port_open(port)
     assert not processes.port_open(port)
+
+
+def test_the_dag_files_are_parsed_every_five_minutes_unless_the_operator_says(
+        warehouse, settings, monkeypatch):
+    """Airflow parses every DAG file every 30 s; they change only with an upgrade."""
+    from onecouncil import service
+
+    key = "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL"
+    monkeypatch.delenv(key, raising=False)
+    assert service.service_env(settings)[key] == "300"
+    monkeypatch.setenv(key, "30")
+    assert service.service_env(settings)[key] == "30"
