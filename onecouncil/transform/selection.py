@@ -15,7 +15,7 @@ calendar year turned. A unit test
 runs a model's SQL on the fixed rows its YAML gives, never on the warehouse's data, so new
 files cannot change its result: on a build for new data alone they are left out
 (`--exclude-resource-type unit_test`) and their last results carried forward with the
-other checks not run (quality.carried), a quarter of dbt's work saved.
+other checks not run (quality.carried).
 
 The models reading the `ops` sources (ops.files, ops.quarantine: lineage, quarantine
 counts) join them to the file ids of raw rows, so they change only when raw rows change,
