@@ -304,7 +304,8 @@ def transform(full_refresh: bool = typer.Option(False, "--full-refresh",
                                                 help=FULL_REFRESH_HELP)) -> None:
     """Run the transform DAG: rebuild the models downstream of the feeds that loaded a file
     since the last successful transform and those changed in the dbt project (everything
-    the first time, or with --full-refresh), run their checks, carry the other checks'
+    the first time, or with --full-refresh), run their checks (the unit tests only when
+    the dbt project changed: they never read the loaded data), carry the other checks'
     results forward, and say what the checks decided."""
     # called as a function (demo, run) the default is typer's OptionInfo, not False
     _run_dag("transform.py", "transform", {"full_refresh": full_refresh is True},
