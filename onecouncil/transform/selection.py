@@ -63,6 +63,7 @@ class Plan:
     file_ids: tuple[int, ...] = ()  # every loaded file this build sees
     expectations_changed: bool = True  # the GX suites' code differs from the last good run's
     unit_tests: bool = True  # the dbt project's code differs from the last good run's
+    project: str = ""  # project_hash() when planned: the code this build builds
 
     def dbt_args(self, state: Path, full_refresh: bool = False) -> list[str]:
         if self.full:
@@ -173,13 +174,14 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
                           "order by file_id").fetchall()
     file_ids = tuple(i for i, _ in loaded)
     gx_code = expectations_hash()
+    code = project_hash()
     last = _last_success(conn)
     state = _read_state(folder)
 
     tables = {f.folder: f.table for f in FEEDS}  # a feed no longer declared has no model
 
     def full(reason: str) -> Plan:
-        return Plan(full=True, reason=reason, since_run=last, file_ids=file_ids,
+        return Plan(full=True, reason=reason, since_run=last, file_ids=file_ids, project=code,
                     feeds=tuple(sorted({tables[f] for _, f in loaded if f in tables})))
 
     if full_refresh:
@@ -210,12 +212,13 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
     else:
         reason = f"no file loaded since run {last}: only what changed in the project"
     # a model tagged for the new year reads today's date, which its unit test's rows do not fix
-    unit_tests = new_year or state.project != project_hash()
+    unit_tests = new_year or state.project != code
     if not unit_tests:
         reason += "; the project's code is unchanged, so its unit tests' results are carried"
     return Plan(full=False, reason=reason, select=tuple(select), feeds=tuple(feeds),
                 since_run=last, file_ids=file_ids,
-                expectations_changed=gx_code != state.expectations, unit_tests=unit_tests)
+                expectations_changed=gx_code != state.expectations, unit_tests=unit_tests,
+                project=code)
 
 
 def reuse_parse(dest: Path, settings: _settings.Settings | None = None) -> None:
@@ -253,7 +256,9 @@ def save_state(run_id: str, results_dir: Path, plan_: Plan,
     previous = None if plan_.full else _read_state(folder)
     saved = SavedState(run_id=run_id, built_on=today().isoformat(),
                        file_ids=list(plan_.file_ids), expectations=expectations_hash(),
-                       dbt_settings=dbt_settings_hash(settings), project=project_hash(),
+                       dbt_settings=dbt_settings_hash(settings),
+                       # the code as planned: a file edited during the build is new next time
+                       project=plan_.project or project_hash(),
                        not_built=_not_built(results_dir, previous.not_built if previous else []))
     (fresh / "run.json").write_text(json.dumps(asdict(saved)))
     old = folder.with_name(folder.name + ".old")
