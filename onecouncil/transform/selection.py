@@ -11,11 +11,10 @@ refresh asked for: one full `dbt build`.
 
 A partial build runs dbt's unit tests only when the project's code changed since the last
 good build (`project_hash`: every file of the dbt project, and dbt's version) or the
-calendar year turned. A unit test
-runs a model's SQL on the fixed rows its YAML gives, never on the warehouse's data, so new
-files cannot change its result: on a build for new data alone they are left out
-(`--exclude-resource-type unit_test`) and their last results carried forward with the
-other checks not run (quality.carried).
+calendar year turned. A unit test runs a model's SQL on the fixed rows its YAML gives,
+never on the warehouse's data, so new files cannot change its result: on a build for new
+data alone they are left out (`--exclude-resource-type unit_test`) and their last results
+carried forward with the other checks not run (quality.carried).
 
 The models reading the `ops` sources (ops.files, ops.quarantine: lineage, quarantine
 counts) join them to the file ids of raw rows, so they change only when raw rows change,
@@ -62,7 +61,7 @@ class Plan:
     since_run: str | None = None  # the last successful transform run
     file_ids: tuple[int, ...] = ()  # every loaded file this build sees
     expectations_changed: bool = True  # the GX suites' code differs from the last good run's
-    unit_tests: bool = True  # the dbt project's code differs from the last good run's
+    unit_tests: bool = True  # the dbt project changed, or the year turned, since then
     project: str = ""  # project_hash() when planned: the code this build builds
 
     def dbt_args(self, state: Path, full_refresh: bool = False) -> list[str]:
@@ -97,11 +96,16 @@ def state_dir(settings: _settings.Settings | None = None) -> Path:
     return (settings or _settings.load()).home / "dbt" / "state"
 
 
-def expectations_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(EXPECTATIONS_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+def _files_hash(root: Path, paths, seed: bytes = b"") -> str:
+    """Each file's path under `root` and its bytes, in path order, after `seed`."""
+    digest = hashlib.sha256(seed)
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def expectations_hash() -> str:
+    return _files_hash(EXPECTATIONS_DIR, EXPECTATIONS_DIR.glob("*.py"))
 
 
 def project_hash() -> str:
@@ -109,12 +113,10 @@ def project_hash() -> str:
     tests, dbt_project.yml) and dbt's version: what a unit test's result can depend on."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(version("dbt-core").encode())
-    for path in sorted(_dbt.PROJECT_DIR.rglob("*")):
-        name = path.relative_to(_dbt.PROJECT_DIR)
-        if path.is_file() and not any(part.startswith(".") for part in name.parts):
-            digest.update(b"\0" + name.as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    root = _dbt.PROJECT_DIR
+    files = [p for p in root.rglob("*") if p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    return _files_hash(root, files, seed=version("dbt-core").encode())
 
 
 def dbt_settings_hash(settings: _settings.Settings | None = None) -> str:
