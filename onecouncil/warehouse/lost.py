@@ -31,7 +31,30 @@ def explain(exc: BaseException) -> str | None:
         if isinstance(e, psycopg.OperationalError) or _sqlalchemy_operational(e):
             first = (str(getattr(e, "orig", None) or e).strip().splitlines() or [""])[0]
             return f"lost the connection to the warehouse ({first.rstrip('.')}); {NEXT_STEP}"
+    # A crash can surface as a later, secondary error (Airflow touching a TaskInstance
+    # whose session died: DetachedInstanceError) with the OperationalError long handled.
+    if any(_database_error(e) for e in _chain(exc)) and not _reachable():
+        return f"lost the connection to the warehouse (it is no longer running); {NEXT_STEP}"
     return None
+
+
+def _database_error(e: BaseException) -> bool:
+    import psycopg
+
+    try:
+        from sqlalchemy.exc import SQLAlchemyError
+    except ImportError:  # pragma: no cover - SQLAlchemy comes with Airflow
+        return isinstance(e, psycopg.Error)
+    return isinstance(e, (psycopg.Error, SQLAlchemyError))
+
+
+def _reachable() -> bool:
+    from onecouncil.warehouse.server import server
+
+    try:
+        return server().is_running()
+    except Exception:  # the settings or the server helper failing means: not reachable
+        return False
 
 
 def _sqlalchemy_operational(e: BaseException) -> bool:
