@@ -63,6 +63,7 @@ class Plan:
     expectations_changed: bool = True  # the GX suites' code differs from the last good run's
     unit_tests: bool = True  # the dbt project changed, or the year turned, since then
     project: str = ""  # project_hash() when planned: the code this build builds
+    expectations: str = ""  # expectations_hash() when planned: the suites this run runs
 
     def dbt_args(self, state: Path, full_refresh: bool = False) -> list[str]:
         if self.full:
@@ -184,6 +185,7 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
 
     def full(reason: str) -> Plan:
         return Plan(full=True, reason=reason, since_run=last, file_ids=file_ids, project=code,
+                    expectations=gx_code,
                     feeds=tuple(sorted({tables[f] for _, f in loaded if f in tables})))
 
     if full_refresh:
@@ -220,7 +222,7 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
     return Plan(full=False, reason=reason, select=tuple(select), feeds=tuple(feeds),
                 since_run=last, file_ids=file_ids,
                 expectations_changed=gx_code != state.expectations, unit_tests=unit_tests,
-                project=code)
+                project=code, expectations=gx_code)
 
 
 def reuse_parse(dest: Path, settings: _settings.Settings | None = None) -> None:
@@ -257,10 +259,11 @@ def save_state(run_id: str, results_dir: Path, plan_: Plan,
         shutil.copy2(results_dir / PARSED, fresh / PARSED)
     previous = None if plan_.full else _read_state(folder)
     saved = SavedState(run_id=run_id, built_on=today().isoformat(),
-                       file_ids=list(plan_.file_ids), expectations=expectations_hash(),
+                       file_ids=list(plan_.file_ids),
                        dbt_settings=dbt_settings_hash(settings),
                        # the code as planned: a file edited during the build is new next time
                        project=plan_.project or project_hash(),
+                       expectations=plan_.expectations or expectations_hash(),
                        not_built=_not_built(results_dir, previous.not_built if previous else []))
     (fresh / "run.json").write_text(json.dumps(asdict(saved)))
     old = folder.with_name(folder.name + ".old")

@@ -151,9 +151,10 @@ def test_a_changed_project_file_runs_the_unit_tests(conn, settings, state, monke
 
 def test_the_state_keeps_the_code_as_planned_not_as_it_is_when_saved(conn, settings, state,
                                                                    monkeypatch, tmp_path):
-    """A project file edited while dbt builds is not in that build: the next plan runs the
-    unit tests."""
-    planned = Plan(full=True, reason="test", project="code as planned")
+    """A project file or GX suite edited while dbt builds is not in that build: the next
+    plan runs the unit tests and the suites."""
+    planned = Plan(full=True, reason="test", project="code as planned",
+                   expectations="suites as planned")
     results = tmp_path / "t9"
     results.mkdir()
     (results / "manifest.json").write_text(json.dumps(MANIFEST))
@@ -161,7 +162,9 @@ def test_the_state_keeps_the_code_as_planned_not_as_it_is_when_saved(conn, setti
     save_state("t9", results, planned, settings)
     saved = json.loads((state_dir(settings) / "run.json").read_text())
     assert saved["project"] == "code as planned"
+    assert saved["expectations"] == "suites as planned"
     assert plan(conn, settings).project == selection.project_hash()
+    assert plan(conn, settings).expectations == selection.expectations_hash()
 
 
 def test_a_state_saved_before_unit_tests_were_left_out_runs_them(conn, settings, state):
