@@ -64,6 +64,7 @@ class Plan:
     unit_tests: bool = True  # the dbt project changed, or the year turned, since then
     project: str = ""  # project_hash() when planned: the code this build builds
     expectations: str = ""  # expectations_hash() when planned: the suites this run runs
+    dbt_settings: str = ""  # dbt_settings_hash() when planned: the vars this build uses
 
     def dbt_args(self, state: Path, full_refresh: bool = False) -> list[str]:
         if self.full:
@@ -178,6 +179,7 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
     file_ids = tuple(i for i, _ in loaded)
     gx_code = expectations_hash()
     code = project_hash()
+    dbt_vars = dbt_settings_hash(settings)
     last = _last_success(conn)
     state = _read_state(folder)
 
@@ -185,7 +187,7 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
 
     def full(reason: str) -> Plan:
         return Plan(full=True, reason=reason, since_run=last, file_ids=file_ids, project=code,
-                    expectations=gx_code,
+                    expectations=gx_code, dbt_settings=dbt_vars,
                     feeds=tuple(sorted({tables[f] for _, f in loaded if f in tables})))
 
     if full_refresh:
@@ -197,7 +199,7 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
     if state.run_id != last:
         return full(f"the saved state in {folder} is of run {state.run_id}, not of the last "
                     f"successful transform {last}")
-    if state.dbt_settings != dbt_settings_hash(settings):
+    if state.dbt_settings != dbt_vars:
         return full("dbt_project.yml (its vars) or the council's name changed since run "
                     f"{last}")
 
@@ -222,7 +224,7 @@ def plan(conn: psycopg.Connection, settings: _settings.Settings | None = None, *
     return Plan(full=False, reason=reason, select=tuple(select), feeds=tuple(feeds),
                 since_run=last, file_ids=file_ids,
                 expectations_changed=gx_code != state.expectations, unit_tests=unit_tests,
-                project=code, expectations=gx_code)
+                project=code, expectations=gx_code, dbt_settings=dbt_vars)
 
 
 def reuse_parse(dest: Path, settings: _settings.Settings | None = None) -> None:
@@ -260,8 +262,8 @@ def save_state(run_id: str, results_dir: Path, plan_: Plan,
     previous = None if plan_.full else _read_state(folder)
     saved = SavedState(run_id=run_id, built_on=today().isoformat(),
                        file_ids=list(plan_.file_ids),
-                       dbt_settings=dbt_settings_hash(settings),
                        # the code as planned: a file edited during the build is new next time
+                       dbt_settings=plan_.dbt_settings or dbt_settings_hash(settings),
                        project=plan_.project or project_hash(),
                        expectations=plan_.expectations or expectations_hash(),
                        not_built=_not_built(results_dir, previous.not_built if previous else []))

@@ -151,10 +151,10 @@ def test_a_changed_project_file_runs_the_unit_tests(conn, settings, state, monke
 
 def test_the_state_keeps_the_code_as_planned_not_as_it_is_when_saved(conn, settings, state,
                                                                    monkeypatch, tmp_path):
-    """A project file or GX suite edited while dbt builds is not in that build: the next
-    plan runs the unit tests and the suites."""
+    """A project file, GX suite or dbt var edited while dbt builds is not in that build: the
+    next plan runs the unit tests, the suites, or a full build."""
     planned = Plan(full=True, reason="test", project="code as planned",
-                   expectations="suites as planned")
+                   expectations="suites as planned", dbt_settings="vars as planned")
     results = tmp_path / "t9"
     results.mkdir()
     (results / "manifest.json").write_text(json.dumps(MANIFEST))
@@ -163,6 +163,7 @@ def test_the_state_keeps_the_code_as_planned_not_as_it_is_when_saved(conn, setti
     saved = json.loads((state_dir(settings) / "run.json").read_text())
     assert saved["project"] == "code as planned"
     assert saved["expectations"] == "suites as planned"
+    assert saved["dbt_settings"] == "vars as planned"
     assert plan(conn, settings).project == selection.project_hash()
     assert plan(conn, settings).expectations == selection.expectations_hash()
 
