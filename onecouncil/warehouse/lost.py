@@ -25,27 +25,28 @@ def explain(exc: BaseException) -> str | None:
 
     from onecouncil.warehouse.server import WarehouseError
 
+    operational, database = _sqlalchemy_errors()
     for e in _chain(exc):
         if isinstance(e, WarehouseError):
             return str(e)
-        if isinstance(e, psycopg.OperationalError) or _sqlalchemy_operational(e):
+        if isinstance(e, (psycopg.OperationalError, *operational)):
             first = (str(getattr(e, "orig", None) or e).strip().splitlines() or [""])[0]
             return f"lost the connection to the warehouse ({first.rstrip('.')}); {NEXT_STEP}"
     # A crash can surface as a later, secondary error (Airflow touching a TaskInstance
     # whose session died: DetachedInstanceError) with the OperationalError long handled.
-    if any(_database_error(e) for e in _chain(exc)) and not _reachable():
+    if any(isinstance(e, (psycopg.Error, *database)) for e in _chain(exc)) \
+            and not _reachable():
         return f"lost the connection to the warehouse (it is no longer running); {NEXT_STEP}"
     return None
 
 
-def _database_error(e: BaseException) -> bool:
-    import psycopg
-
+def _sqlalchemy_errors() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """SQLAlchemy's (connection-lost, any) error classes, or none without SQLAlchemy."""
     try:
-        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.exc import OperationalError, SQLAlchemyError
     except ImportError:  # pragma: no cover - SQLAlchemy comes with Airflow
-        return isinstance(e, psycopg.Error)
-    return isinstance(e, (psycopg.Error, SQLAlchemyError))
+        return (), ()
+    return (OperationalError,), (SQLAlchemyError,)
 
 
 def _reachable() -> bool:
@@ -55,11 +56,3 @@ def _reachable() -> bool:
         return server().is_running()
     except Exception:  # the settings or the server helper failing means: not reachable
         return False
-
-
-def _sqlalchemy_operational(e: BaseException) -> bool:
-    try:
-        from sqlalchemy.exc import OperationalError
-    except ImportError:  # pragma: no cover - SQLAlchemy comes with Airflow
-        return False
-    return isinstance(e, OperationalError)
