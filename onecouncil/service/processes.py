@@ -2,7 +2,9 @@
 
 Each process starts in its own session (its own process group), writes its output
 to a log file and its pid (with its start time, so a reused pid is never taken for
-it) to `<run dir>/<name>.pid`. Stopping sends TERM to the process, every
+it) to `<run dir>/<name>.pid`. The start time that identifies it is the kernel's, in
+clock ticks since boot, with the boot's id: a wall-clock start time moves when the
+system clock is set, and a process would no longer be known as ours. Stopping sends TERM to the process, every
 descendant and everything left in its process group (executor workers that were
 re-parented included), waits a grace period, then KILLs what still runs: Airflow's
 executor workers ignore TERM.
@@ -50,9 +52,35 @@ def start(name: str, argv: list[str], env: dict[str, str], run_dir: Path, log_fi
         child = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
                                  stderr=subprocess.STDOUT, start_new_session=True)
     started = psutil.Process(child.pid).create_time()
-    _pid_file(run_dir, name).write_text(json.dumps({"pid": child.pid, "started": started,
-                                                    "argv": argv}) + "\n")
+    _pid_file(run_dir, name).write_text(json.dumps({
+        "pid": child.pid, "started": started, "boot_id": _boot_id(),
+        "start_ticks": _start_ticks(child.pid), "argv": argv}) + "\n")
     return Running(name, child.pid, datetime.fromtimestamp(started, UTC))
+
+
+def _boot_id() -> str | None:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
+
+
+def _start_ticks(pid: int) -> int | None:
+    """When the process started, in clock ticks since boot (/proc/<pid>/stat, field 22):
+    fixed for the process's life, whatever happens to the system clock."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def _same_process(proc: psutil.Process, record: dict) -> bool:
+    ticks, boot = record.get("start_ticks"), record.get("boot_id")
+    if ticks is not None and boot is not None and _boot_id() is not None:
+        return boot == _boot_id() and _start_ticks(proc.pid) == ticks
+    # a pid file from before the ticks were kept, or no /proc: the wall clock's start time
+    return abs(proc.create_time() - record["started"]) < 1
 
 
 def running(run_dir: Path, name: str) -> Running | None:
@@ -61,8 +89,7 @@ def running(run_dir: Path, name: str) -> Running | None:
     try:
         record = json.loads(path.read_text())
         proc = psutil.Process(record["pid"])
-        alive = (abs(proc.create_time() - record["started"]) < 1
-                 and proc.status() != psutil.STATUS_ZOMBIE)
+        alive = _same_process(proc, record) and proc.status() != psutil.STATUS_ZOMBIE
     except (FileNotFoundError, ValueError, KeyError, psutil.NoSuchProcess):
         alive = False
     if not alive:

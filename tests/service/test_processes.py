@@ -58,6 +58,33 @@ def test_a_pid_file_of_another_process_is_not_taken_for_ours(tmp_path):
     assert processes.running(run_dir, "broken") is None
 
 
+def test_a_process_stays_ours_when_the_system_clock_is_set_after_it_started(tmp_path):
+    """The wall-clock start time psutil gives moves with the clock (an NTP step, a VM
+    resumed): the recorded start in ticks since boot does not. CI saw `service down`
+    take a running service for stopped, forget its pid files and leave it running."""
+    import json
+
+    run_dir, log = tmp_path / "run", tmp_path / "logs" / "sleeper.log"
+    started = processes.start("sleeper", [sys.executable, "-c", "import time; time.sleep(600)"],
+                              dict(os.environ), run_dir, log, cwd=tmp_path)
+    try:
+        pid_file = run_dir / "sleeper.pid"
+        record = json.loads(pid_file.read_text())
+        assert record["start_ticks"] == round(
+            psutil.Process(started.pid)._proc.create_time(monotonic=True)
+            * os.sysconf("SC_CLK_TCK"))
+        # as if the clock had been set an hour back after the process started
+        pid_file.write_text(json.dumps({**record, "started": record["started"] + 3600}))
+        assert processes.running(run_dir, "sleeper").pid == started.pid
+        # another process with the same pid (a reuse): other ticks, or another boot
+        pid_file.write_text(json.dumps({**record, "start_ticks": record["start_ticks"] - 5}))
+        assert processes.running(run_dir, "sleeper") is None
+        pid_file.write_text(json.dumps({**record, "boot_id": "another-boot"}))
+        assert processes.running(run_dir, "sleeper") is None
+    finally:
+        processes.stop_tree([started.pid], grace=1.0)
+
+
 def test_port_open_sees_a_listener_and_its_end():
     import socket
 
