@@ -4,10 +4,10 @@ Each process starts in its own session (its own process group), writes its outpu
 to a log file and its pid (with its start time, so a reused pid is never taken for
 it) to `<run dir>/<name>.pid`. The start time that identifies it is the kernel's, in
 clock ticks since boot, with the boot's id: a wall-clock start time moves when the
-system clock is set, and a process would no longer be known as ours. Stopping sends TERM to the process, every
-descendant and everything left in its process group (executor workers that were
-re-parented included), waits a grace period, then KILLs what still runs: Airflow's
-executor workers ignore TERM.
+system clock is set, and a process would no longer be known as ours. Stopping sends
+TERM to the process, every descendant and everything left in its process group
+(executor workers that were re-parented included), waits a grace period, then KILLs
+what still runs: Airflow's executor workers ignore TERM.
 """
 
 from __future__ import annotations
