@@ -76,9 +76,9 @@ def _start_ticks(pid: int) -> int | None:
 
 
 def _same_process(proc: psutil.Process, record: dict) -> bool:
-    ticks, boot = record.get("start_ticks"), record.get("boot_id")
-    if ticks is not None and boot is not None and _boot_id() is not None:
-        return boot == _boot_id() and _start_ticks(proc.pid) == ticks
+    ticks, boot, now = record.get("start_ticks"), record.get("boot_id"), _boot_id()
+    if ticks is not None and boot is not None and now is not None:
+        return boot == now and _start_ticks(proc.pid) == ticks
     # a pid file from before the ticks were kept, or no /proc: the wall clock's start time
     return abs(proc.create_time() - record["started"]) < 1
 

@@ -60,8 +60,9 @@ def test_a_pid_file_of_another_process_is_not_taken_for_ours(tmp_path):
 
 def test_a_process_stays_ours_when_the_system_clock_is_set_after_it_started(tmp_path):
     """The wall-clock start time psutil gives moves with the clock (an NTP step, a VM
-    resumed): the recorded start in ticks since boot does not. CI saw `service down`
-    take a running service for stopped, forget its pid files and leave it running."""
+    resumed): the recorded start in ticks since boot does not. A loaded run of the suite
+    saw `service down` take a running service for stopped, forget its pid files and leave
+    it running."""
     import json
 
     run_dir, log = tmp_path / "run", tmp_path / "logs" / "sleeper.log"
