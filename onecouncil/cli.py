@@ -340,7 +340,7 @@ def render_packs(periods: list, quarters: list, output: Path | None, years: list
             started = time.monotonic()
             run_id, state = run_until_signoff(
                 "packs.py", cadence.dag_id, conf, settings, echo=console.print,
-                on_waiting=_approve_all(approve_as) if approve_as else None)
+                on_waiting=_approve_all(approve_as, root) if approve_as else None)
             console.print(f"DAG {cadence.dag_id} run {run_id}: {state} in "
                           f"{time.monotonic() - started:.1f}s")
             if state not in ("success", "awaiting sign-off"):
@@ -363,21 +363,34 @@ def render_packs(periods: list, quarters: list, output: Path | None, years: list
         _print_published(settings)
 
 
-def _approve_all(name: str):
-    """The demo's sign-off: approve every waiting pack of a run as `name`, and say so."""
+def _approve_all(name: str, root: Path):
+    """The demo's sign-off: approve every waiting pack of a run as `name`, and say so.
+
+    The packs are stamped Final side by side first (packs.parallel.restamp_each), at the
+    time the answers then carry: each approval task, resumed, finds its pack already Final
+    at that version and only records the decision (signoff.decide.approve), instead of
+    the tasks laying out one PDF after another as dag.test() runs them. A pack that could
+    not be stamped is left to its task, which says why."""
     def approve(run_id: str) -> None:
+        from airflow._shared.timezones import timezone
         from airflow.settings import Session
 
+        from onecouncil import calendar
+        from onecouncil.packs.output import pack_dir
+        from onecouncil.packs.parallel import restamp_each
         from onecouncil.signoff import waiting as db
         from onecouncil.signoff import REASON, SIGNED_OFF_BY
 
         session = Session()
         try:
-            for w in db.waiting(session):
-                if w.run_id == run_id:
-                    db.answer(session, w, approve=True, by=name,
-                              values={SIGNED_OFF_BY: name, REASON: None})
-                    console.print(f"approved {w.pack} {w.period} as {name!r}")
+            mine = [w for w in db.waiting(session) if w.run_id == run_id]
+            at = timezone.utcnow().replace(microsecond=0)
+            restamp_each([(pack_dir(root, calendar.parse(w.period)), w.pack) for w in mine],
+                         by=name, at=at)
+            for w in mine:
+                db.answer(session, w, approve=True, by=name,
+                          values={SIGNED_OFF_BY: name, REASON: None}, at=at)
+                console.print(f"approved {w.pack} {w.period} as {name!r}")
         finally:
             session.close()
 

@@ -76,8 +76,9 @@ def params_input(w: Waiting, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def answer(session, w: Waiting, *, approve: bool, by: str,
-           values: dict[str, Any]) -> None:
-    """Record the answer and hand the task back to be resumed, in one transaction."""
+           values: dict[str, Any], at: datetime | None = None) -> None:
+    """Record the answer (given at `at`, default now) and hand the task back to be
+    resumed, in one transaction."""
     from sqlalchemy import select
 
     from airflow._shared.timezones import timezone
@@ -97,7 +98,7 @@ def answer(session, w: Waiting, *, approve: bool, by: str,
         session.rollback()
         raise NotWaiting(f"{w.pack} {w.period} was answered meanwhile")
     detail.responded_by = {"id": by, "name": by}
-    detail.responded_at = timezone.utcnow()
+    detail.responded_at = at or timezone.utcnow()
     detail.chosen_options = ["Approve" if approve else "Reject"]
     detail.params_input = params_input(w, values)
     session.add(detail)

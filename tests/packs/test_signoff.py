@@ -174,3 +174,40 @@ def test_restamp_refuses_a_draft_and_another_data_version(marts, failed_verdict,
     render_pack(marts, "transparency-spend", FY, "P05", tmp_path, failed_verdict, pdf=False)
     with pytest.raises(stamp.CannotSignOff, match="DRAFT - data checks failed"):
         stamp.restamp(restamp_inputs, "transparency-spend", by="A", at=at)
+
+
+def test_the_demo_stamps_its_packs_side_by_side_and_each_task_records_its_approval(
+        marts, settings, tmp_path, monkeypatch):
+    """The demo's approver (cli._approve_all) stamps every waiting pack Final in worker
+    processes, at the time its answers carry; the approval tasks, resumed in this process,
+    find their packs Final and only record the decision: no PDF laid out again here."""
+    import datetime as dt
+
+    from onecouncil import cli
+    from onecouncil.packs import parallel, stamp
+    from onecouncil.signoff.inprocess import run_until_signoff
+    from onecouncil.signoff.records import decisions
+
+    _checks(marts, "pass")
+    output = tmp_path / "packs"
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    here = []
+    real = stamp.restamp
+    monkeypatch.setattr(stamp, "restamp", lambda *a, **k: here.append(a) or real(*a, **k))
+    run_id, state = run_until_signoff(
+        "packs.py", "monthly_packs", {"period": "2025-26-P05", "output": str(output)},
+        settings, on_waiting=cli._approve_all("demo", output))
+    assert state == "success"
+    assert here == []  # every pack was stamped by the workers, none again by its task
+    folder = pack_dir(output, parse("2025-26-P05"))
+    rows = {d["pack"]: d for d in decisions(marts, run_id=run_id)}
+    assert set(rows) == {"finance-outturn", "transparency-spend"}
+    for pack, row in rows.items():
+        doc = json.loads((folder / f"{pack}.json").read_text())
+        assert doc["status"] == "final" and doc["signoff"]["signed_off_by"] == "demo"
+        assert row["decision"] == "approved" and row["decided_by"] == "demo"
+        # the pack shows the moment the decision records
+        assert dt.datetime.fromisoformat(doc["signoff"]["signed_off_at"]) == row["decided_at"]
+        assert row["data_version"] == doc["data_version"]
+        assert '<dd class="status">Final</dd>' in (folder / f"{pack}.html").read_text()
+        assert (folder / f"{pack}.pdf").read_bytes().startswith(b"%PDF")
