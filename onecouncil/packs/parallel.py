@@ -72,7 +72,7 @@ def restamp_each(jobs: list[tuple[Path, str]], *, by: str, at) -> list[str]:
     restamp lays out its whole PDF again (5-9 s for a finance or quarterly pack here),
     which in one process after another was half of the demo's pack time. Why each pack
     that could not be stamped was refused (stamp.CannotSignOff), the others stamped."""
-    n = workers(len(jobs))
+    n = _restamp_workers(len(jobs))
     work = [(folder, pack, by, at) for folder, pack in jobs]
     if n == 1:
         refused = [_restamp_one(job) for job in work]
@@ -80,6 +80,20 @@ def restamp_each(jobs: list[tuple[Path, str]], *, by: str, at) -> list[str]:
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
             refused = list(pool.map(_restamp_one, work))
     return [r for r in refused if r]
+
+
+def _restamp_workers(packs: int) -> int:
+    """As `workers`, but the free cores are read off the last half second, not the load
+    average: sign-off comes straight after the renders, whose processes, though finished,
+    keep the one-minute average near the core count for a minute after."""
+    import psutil
+
+    wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if wanted or multiprocessing.current_process().daemon:
+        return workers(packs)
+    cores = os.cpu_count() or 1
+    idle = round(cores * (100 - psutil.cpu_percent(interval=0.5)) / 100)
+    return max(1, min(idle, packs))
 
 
 def _restamp_one(job: tuple) -> str | None:

@@ -60,3 +60,20 @@ def test_a_daemonic_process_renders_one_after_another(monkeypatch):
     monkeypatch.delenv(parallel.WORKERS_VARIABLE, raising=False)
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
     assert parallel.workers(6) == 1
+
+
+def test_sign_off_stamps_on_the_cores_free_now(monkeypatch):
+    """Sign-off follows the renders: their load average lingers, so the cores free in the
+    last moment decide how many stamp side by side."""
+    import psutil
+
+    monkeypatch.delenv(parallel.WORKERS_VARIABLE, raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (4.0, 4.0, 4.0))
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 2.0)
+    assert parallel.workers(6) == 1 and parallel._restamp_workers(6) == 4
+    assert parallel._restamp_workers(3) == 3
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 75.0)
+    assert parallel._restamp_workers(6) == 1  # three of four cores busy elsewhere
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    assert parallel._restamp_workers(6) == 2
