@@ -22,10 +22,9 @@ WORKERS_VARIABLE = "ONECOUNCIL_PACK_WORKERS"
 
 
 def workers(periods: int) -> int:
-    """How many processes render `periods` periods: one per period, at most
-    ONECOUNCIL_PACK_WORKERS or else the cores not already busy (this process counted as
-    idle: it waits for the workers); one inside a daemonic process, which may not start
-    any."""
+    """How many processes render `periods` periods (or stamp that many packs): one per
+    period, at most ONECOUNCIL_PACK_WORKERS or else the cores not busy now; one inside a
+    daemonic process, which may not start any."""
     wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
     try:
         cap = max(1, int(wanted)) if wanted else _idle_cores()
@@ -40,9 +39,15 @@ def workers(periods: int) -> int:
 def _idle_cores() -> int:
     # On a machine other work keeps busy, more processes than free cores only add each
     # worker's start (about 4 s of imports) to the same CPU time: measured here, two
-    # workers at a load of 7 on 2 cores took 89 s for what one did in 75 s.
+    # workers at a load of 7 on 2 cores took 89 s for what one did in 75 s. The cores free
+    # are read off the last half second, not the load average: the packs come straight
+    # after the transform and sign-off straight after the renders, whose finished
+    # processes keep the one-minute average near the core count for a minute after
+    # (measured in the demo: every period of the finance pack rendered in one process).
+    import psutil
+
     cores = os.cpu_count() or 1
-    return max(1, min(cores, round(cores - os.getloadavg()[0] + 1)))
+    return max(1, round(cores * (100 - psutil.cpu_percent(interval=0.5)) / 100))
 
 
 def render_each(conn, pack: str, periods: list[FiscalTime], output: Path,
@@ -72,7 +77,7 @@ def restamp_each(jobs: list[tuple[Path, str]], *, by: str, at) -> list[str]:
     restamp lays out its whole PDF again (5-9 s for a finance or quarterly pack here),
     which in one process after another was half of the demo's pack time. Why each pack
     that could not be stamped was refused (stamp.CannotSignOff), the others stamped."""
-    n = _restamp_workers(len(jobs))
+    n = workers(len(jobs))
     work = [(folder, pack, by, at) for folder, pack in jobs]
     if n == 1:
         refused = [_restamp_one(job) for job in work]
@@ -80,20 +85,6 @@ def restamp_each(jobs: list[tuple[Path, str]], *, by: str, at) -> list[str]:
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
             refused = list(pool.map(_restamp_one, work))
     return [r for r in refused if r]
-
-
-def _restamp_workers(packs: int) -> int:
-    """As `workers`, but the free cores are read off the last half second, not the load
-    average: sign-off comes straight after the renders, whose processes, though finished,
-    keep the one-minute average near the core count for a minute after."""
-    import psutil
-
-    wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if wanted or multiprocessing.current_process().daemon:
-        return workers(packs)
-    cores = os.cpu_count() or 1
-    idle = round(cores * (100 - psutil.cpu_percent(interval=0.5)) / 100)
-    return max(1, min(idle, packs))
 
 
 def _restamp_one(job: tuple) -> str | None:

@@ -38,14 +38,18 @@ def test_periods_in_processes_give_the_bytes_of_one_after_another(marts, final_v
 
 
 def test_how_many_processes(monkeypatch):
+    import psutil
+
     monkeypatch.delenv(parallel.WORKERS_VARIABLE, raising=False)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process
+    # the load average lingers after the transform's and the renders' processes: not read
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (4.0, 4.0, 4.0))
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 2.0)  # busy in the last 0.5 s
     assert parallel.workers(1) == 1
     assert parallel.workers(50) == 4  # every core, when nothing else runs
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (3.2, 1.0, 1.0))
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 55.0)
     assert parallel.workers(50) == 2  # the cores other work leaves free
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (9.0, 1.0, 1.0))
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 100.0)
     assert parallel.workers(50) == 1
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "3")
     assert parallel.workers(6) == 3 and parallel.workers(2) == 2
@@ -61,19 +65,3 @@ def test_a_daemonic_process_renders_one_after_another(monkeypatch):
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
     assert parallel.workers(6) == 1
 
-
-def test_sign_off_stamps_on_the_cores_free_now(monkeypatch):
-    """Sign-off follows the renders: their load average lingers, so the cores free in the
-    last moment decide how many stamp side by side."""
-    import psutil
-
-    monkeypatch.delenv(parallel.WORKERS_VARIABLE, raising=False)
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (4.0, 4.0, 4.0))
-    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 2.0)
-    assert parallel.workers(6) == 1 and parallel._restamp_workers(6) == 4
-    assert parallel._restamp_workers(3) == 3
-    monkeypatch.setattr(psutil, "cpu_percent", lambda interval: 75.0)
-    assert parallel._restamp_workers(6) == 1  # three of four cores busy elsewhere
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    assert parallel._restamp_workers(6) == 2
