@@ -58,10 +58,19 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
 
 
 def xlsx_append(ws, values: Sequence[object]) -> None:
-    """Append one row to an openpyxl worksheet with every text as a string cell."""
-    ws.append(list(values))
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
+    """Append one row to an openpyxl worksheet with every text as a string cell.
+
+    The text cells are made before the row is appended: finding the new row's cells
+    afterwards (`ws[ws.max_row]`) reads every cell of the sheet, once per row."""
+    from openpyxl.cell.cell import Cell
+
+    row: list[object] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = Cell(ws, value=value)
             cell.data_type = "s"  # openpyxl makes any text starting with `=` a formula
-            if looks_like_formula(cell.value):
+            if looks_like_formula(value):
                 cell.quotePrefix = True
+            value = cell
+        row.append(value)
+    ws.append(row)
