@@ -59,8 +59,13 @@ def render_each(conn, pack: str, periods: list[FiscalTime], output: Path,
     if n == 1:
         return [render_pack(conn, pack, str(p.year), p.label, output, verdict) for p in periods]
     jobs = [(pack, str(p.year), p.label, str(output), verdict) for p in periods]
+    return _in_processes(n, _render_one, jobs)
+
+
+def _in_processes(n: int, work, jobs: list[tuple]) -> list:
+    """`work` of each job in `n` fresh ("spawn") processes, results in the jobs' order."""
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_render_one, jobs))
+        return list(pool.map(work, jobs))
 
 
 def _render_one(job: tuple) -> list[Path]:
@@ -79,11 +84,8 @@ def restamp_each(jobs: list[tuple[Path, str]], *, by: str, at) -> list[str]:
     that could not be stamped was refused (stamp.CannotSignOff), the others stamped."""
     n = workers(len(jobs))
     work = [(folder, pack, by, at) for folder, pack in jobs]
-    if n == 1:
-        refused = [_restamp_one(job) for job in work]
-    else:
-        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
-            refused = list(pool.map(_restamp_one, work))
+    refused = ([_restamp_one(job) for job in work] if n == 1
+               else _in_processes(n, _restamp_one, work))
     return [r for r in refused if r]
 
 

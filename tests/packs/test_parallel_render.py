@@ -64,4 +64,3 @@ def test_a_daemonic_process_renders_one_after_another(monkeypatch):
     monkeypatch.delenv(parallel.WORKERS_VARIABLE, raising=False)
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
     assert parallel.workers(6) == 1
-
