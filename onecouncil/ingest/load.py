@@ -229,6 +229,8 @@ def _replace(conn, feed: Feed, file_id: int, sha: str, scopes: set[tuple] | None
             update {table} t set _replaced_at = now(), _replaced_by_sha256 = ranked.winner
             from ranked where t.ctid = ranked.row_ref and ranked.rank > 1
         """).format(scope=scope, table=table, latest=sql.Identifier(feed.latest_by))
+    elif not _earlier_rows(conn, feed):
+        return 0  # the feed's first rows: nothing to replace, so no scan of the file's own
     elif feed.replace_scope:
         if scopes is None:
             scopes = set(conn.execute(sql.SQL("select distinct {} from {} where _file_id = %s")
@@ -258,6 +260,14 @@ def _replace(conn, feed: Feed, file_id: int, sha: str, scopes: set[tuple] | None
             where _replaced_at is null and _file_id < %(file_id)s
         """).format(table=table)
     return conn.execute(query, params).rowcount
+
+
+def _earlier_rows(conn, feed: Feed) -> bool:
+    """Whether an earlier file of the feed loaded rows. Asked of ops.files: the update would
+    read every block of the file just copied (its BRIN ranges are not yet summarised) to
+    find nothing, 0.25 s for 1,000,000 rows."""
+    return conn.execute("select exists (select 1 from ops.files where feed = %s and "
+                        "outcome = 'loaded' and rows_loaded > 0)", (feed.folder,)).fetchone()[0]
 
 
 # more scopes than this in one file are matched by a join (a long `or` list plans slowly)
