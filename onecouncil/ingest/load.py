@@ -1,6 +1,7 @@
 """Load one landing file: archive it, then load it or refuse it, in one transaction.
 
-Per file, in order: hash the bytes; keep them in the archive; if the same bytes
+Per file, in order: hash the bytes; keep them in the archive (written while the rest
+goes on; nothing commits before they are kept); if the same bytes
 loaded (or were refused) before, record a `duplicate` arrival and stop; else
 COPY the good rows into raw.<feed>, keep bad rows in ops.quarantine, apply the
 feed's replace scope and record the file in ops.files, all in one transaction.
