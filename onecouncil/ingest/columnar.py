@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -79,12 +80,16 @@ _PL_TYPES = {"text": pl.String, "enum": pl.String, "fiscal_year": pl.String, "da
              "integer": pl.Int64, "boolean": pl.Boolean}
 
 
+# one pass over the bytes (counting CRs and CRLFs to compare them was two)
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
 def columnar_eligible(feed: Feed, encoding: str, data: bytes) -> bool:
     """Whether this file can take the columnar path (else ingest.parse, row by row).
     Asked of the bytes (UTF-8 and Windows-1252 alike hold CR, LF and `"` as themselves),
     which is quicker than of the decoded text."""
     return (encoding != "xlsx" and not feed.wide
-            and data.count(b"\r") == data.count(b"\r\n")  # a lone CR ends a line for csv
+            and _LONE_CR.search(data) is None  # a lone CR ends a line for csv
             and data.count(b'"') % 2 == 0)  # an open quote: refused by the csv reader
 
 
