@@ -79,26 +79,23 @@ def load_file(conn: psycopg.Connection, feed: Feed, path: Path, *, archive_dir: 
 
 def _arrive(conn, feed: Feed, data: bytes, file_name: str, sha: str, record: dict,
             defaults: dict, kept: Callable[[], Path]) -> FileOutcome:
-    if _seen_before(conn, sha):
+    def arrival(outcome: str, reason: str) -> FileOutcome:
         kept()
-        return _record(conn, record, FileOutcome(
-            feed.folder, file_name, sha, "duplicate",
-            reason="the same bytes arrived before; nothing new loaded"))
+        return _record(conn, record, FileOutcome(feed.folder, file_name, sha, outcome,
+                                                 reason=reason))
+
+    if _seen_before(conn, sha):
+        return arrival("duplicate", "the same bytes arrived before; nothing new loaded")
     try:
         with conn.transaction():
             conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (feed.folder,))
             outcome = _load(conn, feed, data, file_name, sha, record, defaults)
             kept()
     except FileRefused as refusal:
-        kept()
-        return _record(conn, record, FileOutcome(feed.folder, file_name, sha, "refused",
-                                                 reason=str(refusal)))
+        return arrival("refused", str(refusal))
     except psycopg.errors.UniqueViolation:
         # Another worker loaded the same bytes while this one read them.
-        kept()
-        return _record(conn, record, FileOutcome(
-            feed.folder, file_name, sha, "duplicate",
-            reason="the same bytes were loaded at the same time by another run"))
+        return arrival("duplicate", "the same bytes were loaded at the same time by another run")
     return outcome
 
 

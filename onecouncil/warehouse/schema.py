@@ -203,9 +203,11 @@ def _ensure_raw(conn: psycopg.Connection, feed: Feed) -> None:
     # a file's values, not the file id, hash and load time again on every row.
     for name, setting in LOAD_SETTINGS.items():
         pg_type = dict(META_COLUMNS)[name].replace(" not null", "")
-        default = (sql.SQL("ops.load_time({})") if pg_type == "timestamptz"
-                   else sql.SQL("ops.load_setting({})::{}")).format(
-            sql.Literal(setting), sql.SQL(pg_type))
+        if pg_type == "timestamptz":
+            default = sql.SQL("ops.load_time({})").format(sql.Literal(setting))
+        else:
+            default = sql.SQL("ops.load_setting({})::{}").format(sql.Literal(setting),
+                                                                 sql.SQL(pg_type))
         conn.execute(sql.SQL("alter table {} alter column {} set default {}").format(
             table, sql.Identifier(name), default))
     # BRIN, not B-tree: rows arrive file by file, so a block range holds one file or a few
