@@ -36,6 +36,10 @@ class Settings:
     # little of dbt's Python and a query the server runs, so four overlap where two queue
     # (a full build measured 152 s against 218 s with two; eight no better than four).
     dbt_threads: int = 4
+    # Transform runs whose GX validation results (and Data Docs pages) are kept
+    # (ONECOUNCIL_GX_KEEP_RUNS): GX's Data Docs index reads every stored result on each
+    # run, so unbounded they would make every transform slower than the last.
+    gx_keep_runs: int = 30
 
     @property
     def pgdata(self) -> Path:
@@ -84,6 +88,7 @@ def load() -> Settings:
         feeds_file=Path(os.environ["ONECOUNCIL_FEEDS_FILE"]).expanduser().resolve()
         if os.environ.get("ONECOUNCIL_FEEDS_FILE") else home / "feeds.yml",
         dbt_threads=_positive_int("ONECOUNCIL_DBT_THREADS", 4),
+        gx_keep_runs=_positive_int("ONECOUNCIL_GX_KEEP_RUNS", 30),
     )
 
 

@@ -6,6 +6,11 @@ suites, validation definitions and one checkpoint are added or updated, so the
 code is the only source of truth. Data Docs are written to
 $ONECOUNCIL_HOME/gx/uncommitted/data_docs/local_site/index.html.
 
+GX's validation results and their Data Docs pages are kept for the last
+ONECOUNCIL_GX_KEEP_RUNS runs (30): ops.check_results keeps every run's results for
+good, and GX reads every stored result to build its Data Docs index, so that step
+would otherwise grow with each run the service makes (`prune_results`).
+
 GX takes seconds to import and to initialise, so it is imported inside the
 functions here only; nothing a DAG file imports at parse time pulls it in.
 """
@@ -13,10 +18,12 @@ functions here only; nothing a DAG file imports at parse time pulls it in.
 from __future__ import annotations
 
 import fcntl
+import glob
 import importlib.util
 import logging
 import os
 import re
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -103,6 +110,36 @@ def _locked(root: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prune_results(root: Path, keep: int, current: str) -> list[str]:
+    """Remove the stored validation results and Data Docs pages of every run but the
+    newest `keep` (the run `current`, being checked, among them), and of a kept run
+    checked more than once all but its latest check; the runs removed.
+
+    Both stores are folders `<suite>/<run name>/<run time>/...` (GX's filesystem
+    backends), so a run's newest run time orders the runs. Removed before the checkpoint
+    runs, the Data Docs index it rebuilds lists only the runs kept."""
+    stores = [root / "uncommitted" / "validations",
+              root / "uncommitted" / "data_docs" / "local_site" / "validations"]
+    newest: dict[str, str] = {}
+    for suite in stores[0].glob("*"):
+        for run in suite.glob("*"):
+            times = [t.name for t in run.iterdir()] if run.is_dir() else []
+            newest[run.name] = max([newest.get(run.name, ""), *times])
+    ordered = sorted((name for name in newest if name != current),
+                     key=lambda name: newest[name], reverse=True)
+    gone = ordered[max(keep - 1, 0):]
+    for name in gone:
+        for store in stores:
+            for folder in store.glob(f"*/{glob.escape(name)}"):
+                shutil.rmtree(folder, ignore_errors=True)
+    # a run checked again (a retried check task) supersedes its earlier results
+    for store in stores:
+        for run in store.glob("*/*"):
+            for earlier in sorted(t for t in run.iterdir() if t.is_dir())[:-1]:
+                shutil.rmtree(earlier, ignore_errors=True)
+    return gone
 
 
 def _missing_relations(settings: Settings, relations) -> list[str]:
@@ -235,6 +272,10 @@ def run_suites(settings: Settings, run_id: str, *, suites=None,
             name=CHECKPOINT, validation_definitions=definitions, actions=actions,
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
         checkpoint = context.checkpoints.get(CHECKPOINT)
+        pruned = prune_results(root, settings.gx_keep_runs, run_id)
+        if pruned:
+            log.info("GX: removed the stored results of %d older runs (keeping %d)",
+                     len(pruned), settings.gx_keep_runs)
         timings["context"] = time.perf_counter() - step
 
         step = time.perf_counter()

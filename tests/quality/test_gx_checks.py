@@ -6,6 +6,7 @@ the suites it is about; the clean run (every suite, with Data Docs) is shared.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -219,3 +220,52 @@ def test_the_publication_threshold_is_the_one_dbt_rendered(clean, settings):
     check = got["transparency_spend: Every published payment is at least the publication "
                 "threshold (transparency_threshold) either way"]
     assert (check.status, check.failing_rows) == ("fail", 1)
+
+
+def _runs(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("*/*")}
+
+
+def test_gx_keeps_the_results_and_data_docs_of_the_last_runs_only(clean, settings):
+    """The service checks after every load: GX's stores (and the Data Docs index built from
+    every stored result) must not grow for ever. ops.check_results keeps every run."""
+    keep_two = dataclasses.replace(settings, gx_keep_runs=2)
+    root = gx_checks.gx_root(settings) / "uncommitted"
+    for run in ("t-keep-1", "t-keep-2", "t-keep-3"):
+        gx_checks.run_suites(keep_two, run, suites=["finance_outturn"])
+    assert {"t-keep-2", "t-keep-3"} <= _runs(root / "validations")
+    assert "t-keep-1" not in _runs(root / "validations")
+    assert len(_runs(root / "validations")) == 2
+    docs = root / "data_docs" / "local_site"
+    assert _runs(docs / "validations") == {"t-keep-2", "t-keep-3"}
+    index = (docs / "index.html").read_text()
+    assert "t-keep-3" in index and "t-keep-1" not in index
+    # the run being checked stays whatever its age, even when newer runs go
+    keep_one = dataclasses.replace(settings, gx_keep_runs=1)
+    gx_checks.run_suites(keep_one, "t-keep-2", suites=["finance_outturn"], build_docs=False)
+    assert _runs(root / "validations") == {"t-keep-2"}
+
+
+def test_prune_orders_runs_by_their_newest_validation_and_spares_the_current(tmp_path):
+    def stored(suite: str, run: str, at: str) -> None:
+        for store in ("uncommitted/validations",
+                      "uncommitted/data_docs/local_site/validations"):
+            page = tmp_path / store / suite / run / at / "warehouse-x.json"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text("{}")
+
+    stored("finance_outturn", "manual__2026-12-01T09:00:00+00:00", "20261201T090001Z")
+    stored("finance_outturn", "scheduled__2026-12-02T06:30:00+00:00", "20261202T063001Z")
+    stored("raw_ledger", "scheduled__2026-12-02T06:30:00+00:00", "20261202T063002Z")
+    stored("raw_ledger", "asset_triggered__2026-12-03T07:00:00+00:00", "20261203T070001Z")
+    stored("raw_ledger", "manual__old", "20261101T000000Z")
+    stored("raw_ledger", "manual__old", "20261101T000100Z")  # checked again
+
+    gone = gx_checks.prune_results(tmp_path, 2, current="manual__old")
+    assert sorted(gone) == ["manual__2026-12-01T09:00:00+00:00",
+                            "scheduled__2026-12-02T06:30:00+00:00"]
+    for store in ("uncommitted/validations", "uncommitted/data_docs/local_site/validations"):
+        assert _runs(tmp_path / store) == {"asset_triggered__2026-12-03T07:00:00+00:00",
+                                           "manual__old"}
+        assert [t.name for t in (tmp_path / store / "raw_ledger" / "manual__old").iterdir()
+                ] == ["20261101T000100Z"]
