@@ -67,6 +67,64 @@ def use_airflow_of(settings: _settings.Settings | None = None) -> None:
         airflow_settings.reconfigure_orm()
 
 
+def serve_this_sdks_api_version() -> bool:
+    """Build this process's in-process execution API (dag.test()'s) for the versions the
+    task SDK here can speak, not every version Airflow's API server keeps for older
+    workers; whether it did.
+
+    Cadwyn, which versions that API, generates every version's routes and schemas when
+    the app first answers, each from the next newer one: in Airflow 3.3.2 ten versions,
+    3.5-3.7 s of a core in the first task of every command that runs a DAG (`ingest`,
+    `transform`, `run`, the demo). The SDK in this process always sends its own version
+    (`API_VERSION`), so the app keeps that version, the one before it (whose changes
+    restore the endpoints older workers still call) and one more as the oldest, from
+    which nothing migrates: 1.1 s. The bundle is a copy of Airflow's with only those
+    versions, sharing its version context variable, so each version change still reads
+    the request's version as in the full app. Anything unexpected (another Airflow, a
+    route that needs an older version) leaves Airflow's own app, built as before."""
+    import copy
+
+    from airflow.api_fastapi.execution_api import versions
+    from airflow.sdk.api.datamodels._generated import API_VERSION
+    from airflow.sdk.execution_time.supervisor import in_process_api_server
+    from cadwyn import Version
+
+    api = in_process_api_server()
+    full = versions.bundle
+    values = [v.value for v in full.versions]
+    if api._app is not None or API_VERSION not in values:
+        return False
+    at = values.index(API_VERSION)
+    kept = (*full.versions[at:at + 2], Version(values[at + 2])) if at + 2 < len(values) else ()
+    if not kept:
+        return False
+    trimmed = copy.copy(full)
+    trimmed.versions = kept
+    trimmed.reversed_versions = tuple(reversed(kept))
+    trimmed.version_values = tuple(v.value for v in kept)
+    trimmed.reversed_version_values = tuple(reversed(trimmed.version_values))
+    trimmed._all_versions = (full.head_version, *kept)
+    trimmed._version_changes_to_version_mapping = {
+        change: v.value for v in kept for change in v.changes}
+    trimmed._version_values_set = set(trimmed.version_values)
+    trimmed.__dict__.pop("versioned_schemas", None)
+    trimmed.__dict__.pop("versioned_enums", None)
+    versions.bundle = trimmed  # read once, by create_task_execution_api_app
+    try:
+        api.app._cadwyn_initialize()  # else done by the first request, inside a task
+        return True
+    except Exception as e:
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "the in-process execution API with versions %s only could not be built (%s); "
+            "building Airflow's own", ", ".join(trimmed.version_values), e)
+        in_process_api_server.cache_clear()
+        return False
+    finally:
+        versions.bundle = full
+
+
 def _airflow_bin() -> str:
     local = Path(sys.executable).with_name("airflow")
     return str(local) if local.exists() else (shutil.which("airflow") or "airflow")
@@ -119,6 +177,7 @@ def run_dag_in_process(dag_file: str, dag_id: str, conf: dict, settings=None, ec
     _server(settings).up()
     ensure_metadata_db(settings, echo=echo)
     use_airflow_of(settings)
+    serve_this_sdks_api_version()
     dag = load_dag(dag_file, dag_id)
     # Under dag.test() a retry sleeps through retry_delay in this process: a run started
     # by hand fails at once with its reason instead (the scheduler still retries).
