@@ -396,7 +396,10 @@ class ColumnarFile(FileCounts):
         present = amounts.drop_nulls()
         if not present.len():
             return
-        scale = int(present.str.extract(r"\.([0-9]*)$").str.len_chars().fill_null(0).max())
+        # the digits after the point (the texts are plain decimals, no exponent: the fast
+        # path's digits or str() of values.parse_amount's Decimal); a find, not a regex
+        scale = int((present.str.len_bytes() - present.str.find(".", literal=True) - 1)
+                    .fill_null(0).max())
         total = present.cast(pl.Decimal(38, scale)).sum()
         self.column_sum += Decimal(total)
 
