@@ -95,9 +95,9 @@ def serve_this_sdks_api_version() -> bool:
     if api._app is not None or API_VERSION not in values:
         return False
     at = values.index(API_VERSION)
-    kept = (*full.versions[at:at + 2], Version(values[at + 2])) if at + 2 < len(values) else ()
-    if not kept:
+    if at + 2 >= len(values):
         return False
+    kept = (*full.versions[at:at + 2], Version(values[at + 2]))
     trimmed = copy.copy(full)
     trimmed.versions = kept
     trimmed.reversed_versions = tuple(reversed(kept))
@@ -171,9 +171,11 @@ def load_dag(dag_file: str, dag_id: str, *, deadlines: bool = False):
     raise LookupError(f"{path} defines no DAG {dag_id!r}")
 
 
-def run_dag_in_process(dag_file: str, dag_id: str, conf: dict, settings=None, echo=print):
-    """Run one DAG run through Airflow in this process (dag.test); return (run_id, state)."""
-    settings = settings or _settings.load()
+def dag_for_this_process(dag_file: str, dag_id: str, settings: _settings.Settings,
+                         echo=print):
+    """The DAG, ready for a run in this process (dag.test()): the warehouse up, Airflow's
+    metadata database migrated and this process pointed at it, the execution API built
+    for this SDK's version, and no retries."""
     _server(settings).up()
     ensure_metadata_db(settings, echo=echo)
     use_airflow_of(settings)
@@ -183,6 +185,13 @@ def run_dag_in_process(dag_file: str, dag_id: str, conf: dict, settings=None, ec
     # by hand fails at once with its reason instead (the scheduler still retries).
     for t in dag.tasks:
         t.retries = 0
+    return dag
+
+
+def run_dag_in_process(dag_file: str, dag_id: str, conf: dict, settings=None, echo=print):
+    """Run one DAG run through Airflow in this process (dag.test); return (run_id, state)."""
+    settings = settings or _settings.load()
+    dag = dag_for_this_process(dag_file, dag_id, settings, echo)
     # dag.test() writes the DAG and its Assets into the metadata database first; two runs
     # started together in a new home race on those inserts (UniqueViolation on the asset
     # table), so in-process runs of one home take turns.

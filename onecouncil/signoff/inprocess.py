@@ -59,17 +59,9 @@ def run_until_signoff(dag_file: str, dag_id: str, conf: dict, settings,
                       echo=print) -> tuple[str, str]:
     """Run the DAG; (run_id, state) where state is `awaiting sign-off` when the command
     returns with approvals still waiting."""
-    from onecouncil.airflow_runner import (ensure_metadata_db, load_dag,
-                                           serve_this_sdks_api_version, use_airflow_of)
-    from onecouncil.warehouse import server
+    from onecouncil.airflow_runner import dag_for_this_process
 
-    server(settings).up()
-    ensure_metadata_db(settings, echo=echo)
-    use_airflow_of(settings)
-    serve_this_sdks_api_version()
-    dag = load_dag(dag_file, dag_id)
-    for t in dag.tasks:  # a run started by hand fails at once (see run_dag_in_process)
-        t.retries = 0
+    dag = dag_for_this_process(dag_file, dag_id, settings, echo)
     # Import what both threads use here, first: two threads importing Airflow's models at
     # once deadlock on the import lock.
     import airflow.dag_processing.dagbag  # noqa: F401
